@@ -1,0 +1,23 @@
+#pragma once
+// Small file-system helpers. Every state write goes through
+// write_file_atomic: temp file, fsync, rename.
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+#include "common/error.hpp"
+
+namespace mydocker::fs {
+
+Result<std::string> read_file(const std::string& path);
+Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+Result<void> write_file(const std::string& path, std::string_view data, mode_t mode = 0644);
+// mkdir -p; existing directories are fine.
+Result<void> mkdir_all(const std::string& path, mode_t mode = 0755);
+// rm -rf that never follows symlinks and never crosses into other mounts'
+// content by accident (it refuses to descend into mount points).
+Result<void> remove_all(const std::string& path);
+bool exists(const std::string& path);
+bool is_dir(const std::string& path);
+
+}  // namespace mydocker::fs
