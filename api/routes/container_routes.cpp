@@ -1,0 +1,212 @@
+// /containers/*
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+
+#include "api/routes/routes.hpp"
+#include "common/time.hpp"
+#include "daemon/containers/signals.hpp"
+
+namespace mydocker::api {
+
+using nlohmann::json;
+namespace ctr = daemon::containers;
+
+namespace {
+std::optional<int> timeout_param(const Request& req) {
+  auto t = req.query_int("t");
+  if (!t) t = req.query_int("timeout");
+  if (!t) return std::nullopt;
+  return int(*t);
+}
+
+// Blocks until `done` is signalled or the client hangs up. No polling loop:
+// one poll() on both.
+class Completion {
+ public:
+  Completion() : efd_(::eventfd(0, EFD_CLOEXEC)) {}
+  void signal() {
+    uint64_t one = 1;
+    (void)!::write(efd_.get(), &one, sizeof one);
+  }
+  // true when signalled, false when the client went away first.
+  bool wait(int connection_fd) {
+    pollfd p[2] = {{efd_.get(), POLLIN, 0}, {connection_fd, POLLRDHUP, 0}};
+    for (;;) {
+      int n = ::poll(p, 2, -1);
+      if (n < 0 && errno == EINTR) continue;
+      if (p[0].revents & POLLIN) return true;
+      if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) return false;
+    }
+  }
+
+ private:
+  UniqueFd efd_;
+};
+
+std::optional<int64_t> parse_time_param(const std::string& v) {
+  if (v.empty()) return std::nullopt;
+  if (auto t = timeutil::parse_rfc3339(v)) return *t;
+  try {
+    size_t used = 0;
+    double secs = std::stod(v, &used);
+    if (used == v.size()) return int64_t(secs * 1e9);
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
+void handle_create(Backend& b, Request& req, Responder& res) {
+  auto body = req.json_body();
+  if (!body) return res.send_error(body.error());
+  if (!body->is_object()) return res.send_error(Error::invalid("invalid JSON: container config must be an object"));
+  json host_config = body->value("HostConfig", json::object());
+  json config = *body;
+  config.erase("HostConfig");
+  config.erase("NetworkingConfig");
+  auto r = b.containers.create(req.query_value("name").value_or(""), std::move(config), std::move(host_config));
+  if (!r) return res.send_error(r.error());
+  res.send_json(201, {{"Id", r->id}, {"Warnings", r->warnings}});
+}
+
+void handle_wait(Backend& b, Request& req, Responder& res) {
+  std::string cond = req.query_value("condition").value_or("not-running");
+  ctr::WaitCondition c;
+  if (cond == "not-running" || cond.empty()) c = ctr::WaitCondition::NotRunning;
+  else if (cond == "next-exit") c = ctr::WaitCondition::NextExit;
+  else if (cond == "removed") c = ctr::WaitCondition::Removed;
+  else return res.send_error(Error::invalid("invalid condition: \"" + cond + "\""));
+  auto completion = std::make_shared<Completion>();
+  auto result = std::make_shared<ctr::WaitResult>();
+  auto r = b.containers.wait(req.param("id"), c, [completion, result](ctr::WaitResult w) {
+    *result = w;
+    completion->signal();
+  });
+  if (!r) return res.send_error(r.error());
+  // Headers go out at once, as dockerd does: clients start the container
+  // only after the wait is in place.
+  if (!res.begin_stream(200, "application/json")) return;
+  if (!completion->wait(res.connection_fd())) return;
+  json body = {{"StatusCode", result->status_code},
+               {"Error", result->error.empty() ? json(nullptr) : json{{"Message", result->error}}}};
+  res.write_chunk(body.dump() + "\n");
+  res.end_stream();
+}
+
+void handle_logs(Backend& b, Request& req, Responder& res) {
+  daemon::logging::ReadOptions opt;
+  opt.want_stdout = req.query_bool("stdout");
+  opt.want_stderr = req.query_bool("stderr");
+  if (!opt.want_stdout && !opt.want_stderr)
+    return res.send_error(Error::invalid("Bad parameters: you must choose at least one stream"));
+  opt.timestamps = req.query_bool("timestamps");
+  std::string tail = req.query_value("tail").value_or("all");
+  if (tail != "all" && !tail.empty()) {
+    auto n = req.query_int("tail");
+    opt.tail = n && *n >= 0 ? *n : -1;
+  }
+  if (auto s = parse_time_param(req.query_value("since").value_or(""))) opt.since_ns = *s;
+  if (auto u = parse_time_param(req.query_value("until").value_or(""))) opt.until_ns = *u;
+  bool started = false, tty = false;
+  std::string frame;
+  auto r = b.containers.logs(req.param("id"), opt, [&](int stream, std::string_view data) {
+    if (!started) started = res.begin_stream(200, "");
+    if (tty) return res.write_chunk(data);
+    frame.assign({char(stream), 0, 0, 0, char((data.size() >> 24) & 0xff), char((data.size() >> 16) & 0xff),
+                  char((data.size() >> 8) & 0xff), char(data.size() & 0xff)});
+    frame.append(data);
+    return res.write_chunk(frame);
+  }, tty);
+  if (!r) {
+    if (!started) return res.send_error(r.error());
+    return res.end_stream();
+  }
+  if (!started) res.begin_stream(200, "");
+  res.end_stream();
+}
+
+void handle_attach(Backend& b, Request& req, Responder& res) {
+  auto c = b.containers.inspect(req.param("id"));
+  if (!c) return res.send_error(c.error());
+  const bool tty = (*c)["Config"].value("Tty", false);
+  // Check before upgrading, so that errors are plain HTTP answers.
+  if ((*c)["State"].value("Running", false))
+    return res.send_error(Error::conflict("attaching to a running container is not supported yet: container " +
+                                          (*c)["Id"].get<std::string>() + " is running"));
+  auto fd = res.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+  if (!fd) return;
+  auto r = b.containers.attach(req.param("id"), std::move(*fd), req.query_bool("stdin"), req.query_bool("stdout"),
+                               req.query_bool("stderr"));
+  // Past the upgrade there is no status line to fail with; dropping the
+  // socket (it went out of scope in attach()) ends the client's stream.
+  (void)r;
+}
+}  // namespace
+
+void register_container_routes(Router& r, Backend& b) {
+  r.add("POST", "/containers/create", [&b](Request& req, Responder& res) { handle_create(b, req, res); });
+  r.add("GET", "/containers/json", [&b](Request& req, Responder& res) {
+    ctr::ListOptions opt;
+    opt.all = req.query_bool("all");
+    opt.limit = int(req.query_int("limit").value_or(-1));
+    opt.size = req.query_bool("size");
+    auto f = parse_filters(req.query_value("filters").value_or(""));
+    if (!f) return res.send_error(f.error());
+    opt.filters = std::move(*f);
+    auto list = b.containers.list(opt);
+    if (!list) return res.send_error(list.error());
+    res.send_json(200, *list);
+  });
+  r.add("GET", "/containers/{id}/json", [&b](Request& req, Responder& res) {
+    auto j = b.containers.inspect(req.param("id"));
+    if (!j) return res.send_error(j.error());
+    res.send_json(200, *j);
+  });
+  r.add("POST", "/containers/{id}/start", [&b](Request& req, Responder& res) {
+    auto r2 = b.containers.start(req.param("id"));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("POST", "/containers/{id}/stop", [&b](Request& req, Responder& res) {
+    std::optional<int> sig;
+    if (auto s = req.query_value("signal"); s && !s->empty()) {
+      auto parsed = ctr::parse_signal(*s);
+      if (!parsed) return res.send_error(parsed.error());
+      sig = *parsed;
+    }
+    auto r2 = b.containers.stop(req.param("id"), timeout_param(req), sig);
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("POST", "/containers/{id}/kill", [&b](Request& req, Responder& res) {
+    auto r2 = b.containers.kill(req.param("id"), req.query_value("signal").value_or(""));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("POST", "/containers/{id}/restart", [&b](Request& req, Responder& res) {
+    auto r2 = b.containers.restart(req.param("id"), timeout_param(req));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("POST", "/containers/{id}/wait", [&b](Request& req, Responder& res) { handle_wait(b, req, res); });
+  r.add("DELETE", "/containers/{id}", [&b](Request& req, Responder& res) {
+    auto r2 = b.containers.remove(req.param("id"), req.query_bool("force"), req.query_bool("v"));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("POST", "/containers/prune", [&b](Request& req, Responder& res) {
+    auto f = parse_filters(req.query_value("filters").value_or(""));
+    if (!f) return res.send_error(f.error());
+    auto p = b.containers.prune(*f);
+    if (!p) return res.send_error(p.error());
+    res.send_json(200, {{"ContainersDeleted", p->deleted.empty() ? json(nullptr) : json(p->deleted)},
+                        {"SpaceReclaimed", p->space_reclaimed}});
+  });
+  r.add("GET", "/containers/{id}/logs", [&b](Request& req, Responder& res) { handle_logs(b, req, res); });
+  r.add("POST", "/containers/{id}/attach", [&b](Request& req, Responder& res) { handle_attach(b, req, res); });
+}
+
+}  // namespace mydocker::api

@@ -1,0 +1,34 @@
+#pragma once
+// Registers every API route; each resource has its own file.
+#include <string>
+
+#include "api/server/router.hpp"
+#include "daemon/containers/container_service.hpp"
+#include "daemon/images/image_service.hpp"
+
+namespace mydocker::api {
+
+struct Backend {
+  daemon::containers::ContainerService& containers;
+  daemon::images::ImageService& images;
+  std::string data_root;
+  std::string daemon_id;
+  std::string storage_driver;
+  std::string cgroup_version;  // "1" or "2"
+};
+
+void register_system_routes(Router& r, Backend& b);
+void register_container_routes(Router& r, Backend& b);
+void register_image_routes(Router& r, Backend& b);
+
+inline void register_all_routes(Router& r, Backend& b) {
+  register_system_routes(r, b);
+  register_container_routes(r, b);
+  register_image_routes(r, b);
+}
+
+// Decodes Docker's "filters" query parameter: {"status":["running"]} or the
+// older {"status":{"running":true}}. 400 when malformed.
+Result<std::map<std::string, std::vector<std::string>>> parse_filters(const std::string& text);
+
+}  // namespace mydocker::api

@@ -1,0 +1,233 @@
+#include "io_loop.hpp"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace mydocker::shim {
+
+namespace {
+// A client further behind than this is dropped rather than stall the
+// container or grow the shim.
+constexpr size_t kMaxPending = 4 << 20;
+
+// epoll data: small tags for our fds, client index + 16 for clients.
+constexpr uint64_t kTagStdout = 1, kTagStderr = 2, kTagInit = 3, kTagStdin = 4, kTagClient = 16;
+
+void set_nonblock(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+}  // namespace
+
+IoLoop::IoLoop(IoConfig config, std::vector<AttachClient> clients)
+    : cfg_(std::move(config)), clients_(std::move(clients)), log_(cfg_.log_fd),
+      epoll_(::epoll_create1(EPOLL_CLOEXEC)) {}
+
+void IoLoop::watch(int fd, uint64_t tag, uint32_t events, int op) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = tag;
+  ::epoll_ctl(epoll_.get(), op, fd, &ev);
+}
+
+// A client is read only while the container's stdin can take more, and
+// written to only while it has output pending: backpressure both ways.
+void IoLoop::update_client_events(size_t index) {
+  AttachClient& c = clients_[index];
+  if (!c.fd) return;
+  uint32_t ev = 0;
+  if (c.in && !c.read_closed && stdin_pending_.empty()) ev |= EPOLLIN | EPOLLRDHUP;
+  if (!c.pending.empty()) ev |= EPOLLOUT;
+  watch(c.fd.get(), kTagClient + index, ev, EPOLL_CTL_MOD);
+}
+
+void IoLoop::feed_stdin(std::string_view data) {
+  if (!cfg_.stdin_w) return;
+  if (stdin_pending_.empty()) {
+    ssize_t w = ::write(cfg_.stdin_w.get(), data.data(), data.size());
+    if (w < 0 && errno != EAGAIN && errno != EINTR) {
+      close_stdin();
+      return;
+    }
+    if (w > 0) data.remove_prefix(size_t(w));
+    if (data.empty()) return;
+    watch(cfg_.stdin_w.get(), kTagStdin, EPOLLOUT, EPOLL_CTL_ADD);
+  }
+  stdin_pending_.append(data);
+  for (size_t i = 0; i < clients_.size(); ++i) update_client_events(i);
+}
+
+void IoLoop::on_stdin_writable() {
+  ssize_t w = ::write(cfg_.stdin_w.get(), stdin_pending_.data(), stdin_pending_.size());
+  if (w < 0 && errno != EAGAIN && errno != EINTR) {
+    close_stdin();
+    return;
+  }
+  if (w > 0) stdin_pending_.erase(0, size_t(w));
+  if (!stdin_pending_.empty()) return;
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, cfg_.stdin_w.get(), nullptr);
+  if (stdin_close_after_flush_) close_stdin();
+  for (size_t i = 0; i < clients_.size(); ++i) update_client_events(i);
+}
+
+int IoLoop::run() {
+  if (cfg_.stdout_r) {
+    set_nonblock(cfg_.stdout_r.get());
+    watch(cfg_.stdout_r.get(), kTagStdout, EPOLLIN, EPOLL_CTL_ADD);
+  }
+  if (cfg_.stderr_r) {
+    set_nonblock(cfg_.stderr_r.get());
+    watch(cfg_.stderr_r.get(), kTagStderr, EPOLLIN, EPOLL_CTL_ADD);
+  }
+  if (cfg_.stdin_w && !cfg_.tty) set_nonblock(cfg_.stdin_w.get());
+  watch(cfg_.init_pidfd.get(), kTagInit, EPOLLIN, EPOLL_CTL_ADD);
+  for (size_t i = 0; i < clients_.size(); ++i) {
+    set_nonblock(clients_[i].fd.get());
+    watch(clients_[i].fd.get(), kTagClient + i, clients_[i].in ? EPOLLIN | EPOLLRDHUP : 0, EPOLL_CTL_ADD);
+  }
+
+  epoll_event events[16];
+  while (!exited_ || cfg_.stdout_r || cfg_.stderr_r) {
+    int n = ::epoll_wait(epoll_.get(), events, 16, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < n; ++i) {
+      uint64_t tag = events[i].data.u64;
+      if (tag == kTagStdout) on_output(1);
+      else if (tag == kTagStderr) on_output(2);
+      else if (tag == kTagStdin) on_stdin_writable();
+      else if (tag == kTagInit) {
+        ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, cfg_.init_pidfd.get(), nullptr);
+        siginfo_t info{};
+        while (::waitid(P_PID, cfg_.init_pid, &info, WEXITED) < 0 && errno == EINTR) {
+        }
+        wait_status_ = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+        exited_ = true;
+        // Nobody can write to the container's stdin any more.
+        close_stdin();
+      } else if (tag >= kTagClient) {
+        on_client(size_t(tag - kTagClient), events[i].events);
+      }
+    }
+  }
+  log_.flush_partial();
+  // Give clients what they are owed, then close: the stream's EOF tells
+  // them the container is done.
+  for (auto& c : clients_) {
+    if (!c.fd) continue;
+    if (!c.pending.empty()) {
+      int fl = ::fcntl(c.fd.get(), F_GETFL);
+      ::fcntl(c.fd.get(), F_SETFL, fl & ~O_NONBLOCK);
+      std::string_view rest = c.pending;
+      while (!rest.empty()) {
+        ssize_t w = ::send(c.fd.get(), rest.data(), rest.size(), MSG_NOSIGNAL);
+        if (w <= 0) break;
+        rest.remove_prefix(size_t(w));
+      }
+    }
+    ::shutdown(c.fd.get(), SHUT_RDWR);
+    c.fd.reset();
+  }
+  return wait_status_;
+}
+
+void IoLoop::on_output(int stream) {
+  UniqueFd& fd = stream == 1 ? cfg_.stdout_r : cfg_.stderr_r;
+  char buf[32768];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n > 0) {
+      log_.write(stream, std::string_view(buf, size_t(n)));
+      broadcast(stream, buf, size_t(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    // EOF, or EIO from a pty master whose slave side is all closed.
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd.get(), nullptr);
+    fd.reset();
+    return;
+  }
+}
+
+void IoLoop::broadcast(int stream, const char* data, size_t len) {
+  char header[8] = {char(stream), 0, 0, 0, char((len >> 24) & 0xff), char((len >> 16) & 0xff),
+                    char((len >> 8) & 0xff), char(len & 0xff)};
+  for (auto& c : clients_) {
+    if (!c.fd || (stream == 1 && !c.out) || (stream == 2 && !c.err)) continue;
+    if (!cfg_.tty) send_to(c, std::string_view(header, 8));
+    send_to(c, std::string_view(data, len));
+  }
+}
+
+void IoLoop::send_to(AttachClient& c, std::string_view bytes) {
+  if (!c.fd) return;
+  if (c.pending.empty()) {
+    ssize_t w = ::send(c.fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0 && errno != EAGAIN && errno != EINTR) {
+      drop_client(c);
+      return;
+    }
+    if (w > 0) bytes.remove_prefix(size_t(w));
+    if (bytes.empty()) return;
+  }
+  c.pending.append(bytes);
+  if (c.pending.size() > kMaxPending) {
+    drop_client(c);
+    return;
+  }
+  update_client_events(size_t(&c - clients_.data()));
+}
+
+void IoLoop::on_client(size_t index, uint32_t events) {
+  AttachClient& c = clients_[index];
+  if (!c.fd) return;
+  if (events & EPOLLOUT) {
+    ssize_t w = ::send(c.fd.get(), c.pending.data(), c.pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0 && errno != EAGAIN) return drop_client(c);
+    if (w > 0) c.pending.erase(0, size_t(w));
+    if (c.pending.empty()) update_client_events(index);
+  }
+  if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) && !c.read_closed) {
+    char buf[32768];
+    for (;;) {
+      ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
+      if (n > 0) {
+        if (c.in) feed_stdin(std::string_view(buf, size_t(n)));
+        if (!stdin_pending_.empty()) break;  // wait until the container reads
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) break;
+      // The client half-closed (or went away): its stdin has ended.
+      c.read_closed = true;
+      update_client_events(index);
+      if (c.in && cfg_.stdin_once && !cfg_.tty) {
+        if (stdin_pending_.empty()) close_stdin();
+        else stdin_close_after_flush_ = true;
+      }
+      break;
+    }
+  }
+  if ((events & EPOLLHUP) && !(events & EPOLLIN) && !(events & EPOLLOUT)) drop_client(c);
+}
+
+void IoLoop::drop_client(AttachClient& c) {
+  if (!c.fd) return;
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, c.fd.get(), nullptr);
+  c.fd.reset();
+  c.pending.clear();
+}
+
+void IoLoop::close_stdin() {
+  if (cfg_.stdin_w && !stdin_pending_.empty()) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, cfg_.stdin_w.get(), nullptr);
+  stdin_pending_.clear();
+  cfg_.stdin_w.reset();
+}
+
+}  // namespace mydocker::shim

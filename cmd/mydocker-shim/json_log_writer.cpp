@@ -1,0 +1,109 @@
+#include "json_log_writer.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "common/time.hpp"
+
+namespace mydocker::shim {
+
+namespace {
+constexpr size_t kMaxLine = 16 * 1024;
+
+// Length of a valid UTF-8 sequence at s[i], or 0.
+size_t utf8_len(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  if (n == 2 && c < 0xC2) return 0;  // overlong
+  return n;
+}
+
+void write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // a full disk must not stop the container
+    data.remove_prefix(size_t(n));
+  }
+}
+}  // namespace
+
+void append_json_escaped(std::string& out, std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t n = utf8_len(s, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        out.append(s.substr(i, n));
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(char(c));
+        }
+    }
+    ++i;
+  }
+}
+
+void JsonLogWriter::emit(int stream, std::string_view line) {
+  line_.clear();
+  line_ += "{\"log\":\"";
+  append_json_escaped(line_, line);
+  line_ += stream == 2 ? "\",\"stream\":\"stderr\",\"time\":\"" : "\",\"stream\":\"stdout\",\"time\":\"";
+  line_ += timeutil::format_rfc3339_nano(timeutil::now_ns());
+  line_ += "\"}\n";
+  write_all(fd_, line_);
+}
+
+void JsonLogWriter::write(int stream, std::string_view data) {
+  std::string& held = partial_[stream];
+  while (!data.empty()) {
+    size_t nl = data.find('\n');
+    if (nl == std::string_view::npos) {
+      held.append(data);
+      if (held.size() >= kMaxLine) {
+        emit(stream, held);
+        held.clear();
+      }
+      return;
+    }
+    if (held.empty()) {
+      emit(stream, data.substr(0, nl + 1));
+    } else {
+      held.append(data.substr(0, nl + 1));
+      emit(stream, held);
+      held.clear();
+    }
+    data.remove_prefix(nl + 1);
+  }
+}
+
+void JsonLogWriter::flush_partial() {
+  for (int s = 1; s <= 2; ++s) {
+    if (!partial_[s].empty()) emit(s, partial_[s]);
+    partial_[s].clear();
+  }
+}
+
+}  // namespace mydocker::shim

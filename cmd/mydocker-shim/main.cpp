@@ -1,0 +1,130 @@
+// mydocker-shim: one per running container. Started by mydockerd in a new
+// session, it forks once more so the daemon can reap the first process and
+// the shim lives on without it. It creates the container through
+// libcontainer, reports the init pid (or the error) on fd 3, then owns the
+// container's stdio, writes its json-file log, serves attached clients,
+// reaps the init and records the exit status.
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "common/fs.hpp"
+#include "common/time.hpp"
+#include "io_loop.hpp"
+#include "json_log_writer.hpp"
+#include "libcontainer/container.hpp"
+#include "libcontainer/spec/spec.hpp"
+#include "shim_args.hpp"
+#include "shim_stdio.hpp"
+
+using namespace mydocker;
+
+namespace {
+constexpr int kReportFd = 3;
+
+void report(std::string_view json) {
+  std::string_view rest = json;
+  while (!rest.empty()) {
+    ssize_t n = ::write(kReportFd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    rest.remove_prefix(size_t(n));
+  }
+  ::close(kReportFd);
+}
+
+void report_error(const Error& e) {
+  std::string out = "{\"kind\":\"";
+  out += e.kind == ErrorKind::InvalidParameter ? "invalid" : e.kind == ErrorKind::NotFound ? "notfound" : "system";
+  out += "\",\"error\":\"";
+  shim::append_json_escaped(out, e.message);
+  out += "\"}";
+  report(out);
+}
+
+void write_exit_file(const std::string& path, int code) {
+  std::string j = "{\"ExitCode\":" + std::to_string(code) + ",\"FinishedAt\":\"" +
+                  timeutil::format_rfc3339_nano(timeutil::now_ns()) + "\",\"OOMKilled\":false}";
+  (void)fs::write_file_atomic(path, j, 0600);
+}
+
+int run_shim(const shim::Args& args) {
+  auto spec = libcontainer::spec::load(args.bundle);
+  if (!spec) {
+    report_error(spec.error());
+    return 1;
+  }
+  auto stdio = shim::make_stdio(args.tty, args.open_stdin);
+  if (!stdio) {
+    report_error(stdio.error());
+    return 1;
+  }
+  UniqueFd log(::open(args.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
+  if (!log) {
+    report_error(Error::from_errno(errno, "open log " + args.log_path));
+    return 1;
+  }
+  libcontainer::StartOptions opts;
+  opts.id = args.id;
+  opts.bundle = args.bundle;
+  opts.stdio = stdio->child_stdio();
+  auto started = libcontainer::start(*spec, opts);
+  stdio->close_child_ends();
+  if (!started) {
+    report_error(started.error());
+    return 1;
+  }
+  report("{\"pid\":" + std::to_string(started->pid) + ",\"shim_pid\":" + std::to_string(::getpid()) + "}");
+
+  shim::IoConfig io;
+  io.tty = args.tty;
+  io.stdin_once = args.stdin_once;
+  io.stdout_r = std::move(stdio->stdout_r);
+  io.stderr_r = std::move(stdio->stderr_r);
+  io.stdin_w = std::move(stdio->stdin_w);
+  io.init_pidfd = std::move(started->pidfd);
+  io.init_pid = started->pid;
+  io.log_fd = log.get();
+  std::vector<shim::AttachClient> clients;
+  for (const auto& a : args.attaches) {
+    shim::AttachClient c;
+    c.fd = UniqueFd(a.fd);
+    c.in = a.in;
+    c.out = a.out;
+    c.err = a.err;
+    clients.push_back(std::move(c));
+  }
+  shim::IoLoop loop(std::move(io), std::move(clients));
+  int code = loop.run();
+  (void)libcontainer::destroy(*spec, args.id);
+  write_exit_file(args.exit_file, code);
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = shim::parse_args(argc, argv);
+  if (!args) {
+    report_error(args.error());
+    return 2;
+  }
+  // Inherited descriptors must not reach the container.
+  ::fcntl(kReportFd, F_SETFD, FD_CLOEXEC);
+  for (const auto& a : args->attaches) ::fcntl(a.fd, F_SETFD, FD_CLOEXEC);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    report_error(Error::from_errno(errno, "fork shim"));
+    return 1;
+  }
+  if (pid > 0) _exit(0);  // the daemon reaps this one; the child lives on
+  ::prctl(PR_SET_NAME, "mydocker-shim");
+  return run_shim(*args);
+}

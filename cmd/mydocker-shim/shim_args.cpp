@@ -1,0 +1,38 @@
+#include "shim_args.hpp"
+
+#include <cstdlib>
+#include <string_view>
+
+namespace mydocker::shim {
+
+Result<Args> parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view k = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
+    if (k == "--id") a.id = value();
+    else if (k == "--bundle") a.bundle = value();
+    else if (k == "--log") a.log_path = value();
+    else if (k == "--exit-file") a.exit_file = value();
+    else if (k == "--tty") a.tty = true;
+    else if (k == "--stdin") a.open_stdin = true;
+    else if (k == "--stdin-once") a.stdin_once = true;
+    else if (k == "--attach") {
+      std::string_view v = value();
+      AttachArg at;
+      at.fd = std::atoi(std::string(v.substr(0, v.find(':'))).c_str());
+      std::string_view mode = v.find(':') == std::string_view::npos ? "" : v.substr(v.find(':') + 1);
+      at.in = mode.find('i') != std::string_view::npos;
+      at.out = mode.find('o') != std::string_view::npos;
+      at.err = mode.find('e') != std::string_view::npos;
+      a.attaches.push_back(at);
+    } else {
+      return fail(Error::invalid("unknown shim argument " + std::string(k)));
+    }
+  }
+  if (a.id.empty() || a.bundle.empty() || a.log_path.empty() || a.exit_file.empty())
+    return fail(Error::invalid("shim needs --id, --bundle, --log and --exit-file"));
+  return a;
+}
+
+}  // namespace mydocker::shim

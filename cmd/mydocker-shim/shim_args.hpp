@@ -1,0 +1,23 @@
+#pragma once
+// Command line the daemon gives the shim (see daemon/containers/shim_launcher.cpp).
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace mydocker::shim {
+
+struct AttachArg {
+  int fd = -1;
+  bool in = false, out = false, err = false;
+};
+
+struct Args {
+  std::string id, bundle, log_path, exit_file;
+  bool tty = false, open_stdin = false, stdin_once = false;
+  std::vector<AttachArg> attaches;
+};
+
+Result<Args> parse_args(int argc, char** argv);
+
+}  // namespace mydocker::shim

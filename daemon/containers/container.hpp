@@ -1,0 +1,58 @@
+#pragma once
+// One container: what the user asked for (Docker's Config and HostConfig,
+// kept as JSON in Docker's own shape), what the daemon derived from it, and
+// its state. Each container has its own lock; operations on different
+// containers never wait on each other.
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.hpp"
+#include "daemon/containers/state.hpp"
+
+namespace mydocker::daemon::containers {
+
+// A client attached before start (docker run): its socket is handed to the
+// shim when the container starts.
+struct PendingAttach {
+  UniqueFd fd;
+  bool in = false, out = false, err = false;
+};
+
+struct Container {
+  std::string id;
+  std::string name;  // Docker keeps the leading "/"
+  int64_t created_ns = 0;
+  std::string path;               // the executable (entrypoint[0] or cmd[0])
+  std::vector<std::string> args;  // the rest
+  nlohmann::json config;          // Docker's Config, merged with the image's
+  nlohmann::json host_config;     // Docker's HostConfig
+  std::string image_id;           // "sha256:..."
+  std::string rootfs_path;
+  std::optional<std::string> overlay_options;
+  State state;
+  bool has_been_started = false;
+
+  // Runtime only, never on disk.
+  mutable std::mutex mu;
+  std::condition_variable changed;  // notified on every state change
+  std::vector<PendingAttach> pending_attaches;
+  // Called once, under no lock, when the container next stops (wait, --rm).
+  std::vector<std::function<void()>> on_exit;
+  std::vector<std::function<void()>> on_removed;
+  bool removed = false;
+
+  std::string short_id() const { return id.substr(0, 12); }
+  std::string bare_name() const { return name.empty() ? name : name.substr(1); }
+  bool tty() const { return config.value("Tty", false); }
+
+  // config.v2.json: everything but HostConfig.
+  nlohmann::json to_disk_json() const;
+  static Result<Container*> from_disk_json(const nlohmann::json& j, Container& into);
+};
+
+}  // namespace mydocker::daemon::containers

@@ -1,0 +1,15 @@
+#pragma once
+// The per-container files bind-mounted into the container: /etc/hostname,
+// /etc/hosts and /etc/resolv.conf.
+#include "daemon/containers/container.hpp"
+#include "daemon/store/paths.hpp"
+
+namespace mydocker::daemon::containers {
+
+Result<void> write_container_files(const store::Paths& paths, const Container& c);
+
+// The host's resolv.conf without loopback nameservers (they mean nothing
+// inside the container's network namespace), as Docker filters it.
+std::string container_resolv_conf(const std::string& host_resolv_conf);
+
+}  // namespace mydocker::daemon::containers

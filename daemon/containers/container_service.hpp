@@ -1,0 +1,106 @@
+#pragma once
+// The engine behind /containers/*. One operation per .cpp file (create.cpp,
+// start.cpp, stop.cpp, remove.cpp, ...), each following the same recipe:
+// resolve the name → lock the container → check its state → do the work →
+// update the state → checkpoint to disk.
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "daemon/containers/container.hpp"
+#include "daemon/containers/container_store.hpp"
+#include "daemon/containers/exit_monitor.hpp"
+#include "daemon/images/image_service.hpp"
+#include "daemon/images/layer_store.hpp"
+#include "daemon/logging/json_file_reader.hpp"
+#include "daemon/store/paths.hpp"
+
+namespace mydocker::daemon::containers {
+
+struct CreateResult {
+  std::string id;
+  std::vector<std::string> warnings;
+};
+
+enum class WaitCondition { NotRunning, NextExit, Removed };
+
+struct WaitResult {
+  int status_code = 0;
+  std::string error;  // empty when none
+};
+
+// Filters of GET /containers/json, already decoded: key → values.
+using Filters = std::map<std::string, std::vector<std::string>>;
+
+struct ListOptions {
+  bool all = false;
+  int limit = -1;
+  bool size = false;
+  Filters filters;
+};
+
+struct PruneResult {
+  std::vector<std::string> deleted;
+  uint64_t space_reclaimed = 0;
+};
+
+struct ServiceOptions {
+  std::string shim_path;  // the mydocker-shim executable
+};
+
+class ContainerService {
+ public:
+  ContainerService(const store::Paths& paths, images::ImageService& images, images::LayerStore& layers,
+                   ExitMonitor& monitor, ServiceOptions options);
+
+  // Rebuilds the store from disk and reconciles with live shims.
+  Result<void> restore();
+
+  Result<CreateResult> create(const std::string& name, nlohmann::json config, nlohmann::json host_config);
+  Result<void> start(const std::string& name);
+  Result<void> stop(const std::string& name, std::optional<int> timeout_s, std::optional<int> signal);
+  Result<void> kill(const std::string& name, const std::string& signal);
+  Result<void> restart(const std::string& name, std::optional<int> timeout_s);
+  Result<void> remove(const std::string& name, bool force, bool remove_volumes);
+  Result<PruneResult> prune(const Filters& filters);
+
+  // Calls done(result) exactly once, possibly later on another thread.
+  Result<void> wait(const std::string& name, WaitCondition condition, std::function<void(WaitResult)> done);
+
+  // Registers a hijacked client socket; handed to the shim at start.
+  Result<void> attach(const std::string& name, UniqueFd client, bool in, bool out, bool err);
+
+  Result<nlohmann::json> inspect(const std::string& name);
+  Result<nlohmann::json> list(const ListOptions& options);
+  Result<void> logs(const std::string& name, const logging::ReadOptions& options,
+                    const std::function<bool(int stream, std::string_view data)>& sink, bool& tty_out);
+
+  // Whether some container uses the image (for rmi); the container id if so.
+  std::optional<std::string> image_user(const std::string& image_id) const;
+  size_t count(Status status) const;
+  size_t count_all() const;
+
+ private:
+  Result<std::shared_ptr<Container>> find(std::string_view name) const { return store_.find(name); }
+  Result<void> start_locked(Container& c, std::unique_lock<std::mutex>& lk);
+  Result<void> stop_locked(Container& c, std::unique_lock<std::mutex>& lk, int timeout_s, int signal);
+  Result<void> remove_files(Container& c);
+  void watch_shim(const std::shared_ptr<Container>& c);
+  void on_shim_exit(const std::shared_ptr<Container>& c);
+  void finish_exit_locked(Container& c, int exit_code, int64_t finished_ns, bool oom);
+  void reconcile(const std::shared_ptr<Container>& c);
+
+  const store::Paths& paths_;
+  images::ImageService& images_;
+  images::LayerStore& layers_;
+  ExitMonitor& monitor_;
+  ServiceOptions options_;
+  ContainerStore store_;
+};
+
+}  // namespace mydocker::daemon::containers

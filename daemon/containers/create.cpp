@@ -1,0 +1,81 @@
+// POST /containers/create
+#include <spdlog/spdlog.h>
+
+#include "common/fs.hpp"
+#include "common/random_id.hpp"
+#include "common/time.hpp"
+#include "daemon/containers/config_merge.hpp"
+#include "daemon/containers/container_files.hpp"
+#include "daemon/containers/container_service.hpp"
+#include "daemon/containers/names.hpp"
+
+namespace mydocker::daemon::containers {
+
+using nlohmann::json;
+
+namespace {
+// Undo list for a create that fails halfway: nothing half-made stays.
+class Rollback {
+ public:
+  ~Rollback() {
+    if (!committed_)
+      for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) (*it)();
+  }
+  void add(std::function<void()> f) { steps_.push_back(std::move(f)); }
+  void commit() { committed_ = true; }
+
+ private:
+  std::vector<std::function<void()>> steps_;
+  bool committed_ = false;
+};
+}  // namespace
+
+Result<CreateResult> ContainerService::create(const std::string& requested_name, json config, json host_config) {
+  if (!config.is_object()) config = json::object();
+  if (!host_config.is_object()) host_config = json::object();
+  if (!requested_name.empty() && !valid_container_name(requested_name))
+    return fail(Error::invalid("Invalid container name (" + requested_name +
+                               "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+  std::string image_ref = config.value("Image", "");
+  if (image_ref.empty()) return fail(Error::invalid("No image was specified"));
+  TRY_ASSIGN(images::Image image, images_.resolve(image_ref));
+
+  merge_image_config(config, image.config.value("config", json::object()));
+  TRY_ASSIGN(std::vector<std::string> argv, command_line(config));
+
+  auto c = std::make_shared<Container>();
+  c->id = random_hex_id();
+  c->created_ns = timeutil::now_ns();
+  c->image_id = image.id;
+  c->path = argv[0];
+  c->args.assign(argv.begin() + 1, argv.end());
+  if (config.value("Hostname", "").empty()) config["Hostname"] = c->short_id();
+  c->config = std::move(config);
+  c->host_config = std::move(host_config);
+
+  std::string name = requested_name;
+  if (name.empty())
+    name = generate_container_name([this](const std::string& n) { return store_.find(n).has_value(); });
+  c->name = name.front() == '/' ? name : "/" + name;
+
+  Rollback rollback;
+  TRY_VOID(store_.reserve_name(c->name, c->id));
+  rollback.add([this, n = c->name] { store_.release_name(n); });
+
+  TRY_VOID(fs::mkdir_all(paths_.container_dir(c->id), 0710));
+  rollback.add([this, id = c->id] { (void)fs::remove_all(paths_.container_dir(id)); });
+
+  TRY_ASSIGN(images::RootfsPlan plan, layers_.create_container_layer(c->id, image));
+  rollback.add([this, id = c->id] { (void)layers_.remove_container_layer(id); });
+  c->rootfs_path = plan.rootfs_path;
+  c->overlay_options = plan.overlay_options;
+
+  TRY_VOID(write_container_files(paths_, *c));
+  TRY_VOID(store_.checkpoint(*c));
+  store_.add(c);
+  rollback.commit();
+  spdlog::debug("created container {} ({})", c->id, c->name);
+  return CreateResult{c->id, {}};
+}
+
+}  // namespace mydocker::daemon::containers

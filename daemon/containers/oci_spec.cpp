@@ -1,0 +1,78 @@
+#include "daemon/containers/oci_spec.hpp"
+
+#include "daemon/containers/config_merge.hpp"
+#include "libcontainer/spec/defaults.hpp"
+
+namespace mydocker::daemon::containers {
+
+using nlohmann::json;
+namespace spec = libcontainer::spec;
+
+namespace {
+void add_bind(spec::Spec& s, const std::string& source, const std::string& dest, bool ro) {
+  spec::Mount m;
+  m.destination = dest;
+  m.type = "bind";
+  m.source = source;
+  m.options = {"rbind", "rprivate"};
+  if (ro) m.options.push_back("ro");
+  s.mounts.push_back(std::move(m));
+}
+
+template <class T>
+std::optional<T> positive(const json& hc, const char* key) {
+  auto it = hc.find(key);
+  if (it == hc.end() || !it->is_number()) return std::nullopt;
+  T v = it->get<T>();
+  if (v == 0) return std::nullopt;
+  return v;
+}
+
+Result<void> apply_resources(spec::Resources& r, const json& hc) {
+  r.memory_limit = positive<int64_t>(hc, "Memory");
+  r.memory_swap = positive<int64_t>(hc, "MemorySwap");
+  r.cpu_shares = positive<uint64_t>(hc, "CpuShares");
+  r.cpu_quota = positive<int64_t>(hc, "CpuQuota");
+  r.cpu_period = positive<uint64_t>(hc, "CpuPeriod");
+  if (auto nano = positive<int64_t>(hc, "NanoCpus")) {
+    if (r.cpu_quota) return fail(Error::invalid("Conflicting options: Nano CPUs and CPU Quota cannot both be set"));
+    r.cpu_period = 100000;
+    r.cpu_quota = *nano * 100000 / 1000000000;
+  }
+  r.cpuset_cpus = hc.value("CpusetCpus", "");
+  r.cpuset_mems = hc.value("CpusetMems", "");
+  if (auto pids = positive<int64_t>(hc, "PidsLimit"); pids && *pids > 0) r.pids_limit = pids;
+  return {};
+}
+}  // namespace
+
+Result<spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths) {
+  spec::Spec s = spec::default_spec();
+  const json& cfg = c.config;
+  const std::string hostname = cfg.value("Hostname", c.short_id());
+  s.process.terminal = c.tty();
+  s.process.args.push_back(c.path);
+  s.process.args.insert(s.process.args.end(), c.args.begin(), c.args.end());
+  s.process.env = process_env(cfg, hostname);
+  std::string wd = cfg.value("WorkingDir", "");
+  s.process.cwd = wd.empty() ? "/" : wd;
+  if (!wd.empty() && wd.front() != '/')
+    return fail(Error::invalid("the working directory '" + wd + "' is invalid, it needs to be an absolute path"));
+  std::string user = cfg.value("User", "");
+  if (!user.empty()) s.annotations["org.mydocker.user"] = user;
+
+  s.root.path = c.rootfs_path;
+  s.root.readonly = c.host_config.value("ReadonlyRootfs", false);
+  if (c.overlay_options) s.annotations["org.mydocker.rootfs.overlay"] = *c.overlay_options;
+  s.hostname = hostname;
+
+  add_bind(s, paths.container_resolv(c.id), "/etc/resolv.conf", false);
+  add_bind(s, paths.container_hostname(c.id), "/etc/hostname", false);
+  add_bind(s, paths.container_hosts(c.id), "/etc/hosts", false);
+
+  s.linux.cgroups_path = "/mydocker/" + c.id;
+  TRY_VOID(apply_resources(s.linux.resources, c.host_config));
+  return s;
+}
+
+}  // namespace mydocker::daemon::containers

@@ -1,0 +1,213 @@
+// GET /containers/{id}/json and GET /containers/json: Docker's shapes.
+#include <algorithm>
+#include <regex>
+
+#include "common/time.hpp"
+#include "daemon/containers/container_service.hpp"
+
+namespace mydocker::daemon::containers {
+
+using nlohmann::json;
+
+namespace {
+json state_json(const State& s) {
+  return {
+      {"Status", std::string(to_string(s.status))},
+      {"Running", s.status == Status::Running || s.status == Status::Paused},
+      {"Paused", s.status == Status::Paused},
+      {"Restarting", s.status == Status::Restarting},
+      {"OOMKilled", s.oom_killed},
+      {"Dead", s.status == Status::Dead},
+      {"Pid", s.pid},
+      {"ExitCode", s.exit_code},
+      {"Error", s.error},
+      {"StartedAt", timeutil::format_rfc3339_nano(s.started_at_ns)},
+      {"FinishedAt", timeutil::format_rfc3339_nano(s.finished_at_ns)},
+  };
+}
+
+json network_settings() {
+  return {{"Bridge", ""}, {"SandboxID", ""}, {"SandboxKey", ""}, {"Ports", json::object()},
+          {"HairpinMode", false}, {"LinkLocalIPv6Address", ""}, {"LinkLocalIPv6PrefixLen", 0},
+          {"EndpointID", ""}, {"Gateway", ""}, {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0},
+          {"IPAddress", ""}, {"IPPrefixLen", 0}, {"IPv6Gateway", ""}, {"MacAddress", ""},
+          {"Networks", json::object()}};
+}
+
+// HostConfig as Docker reports it: what the client sent, with Docker's
+// defaults for the fields people read most.
+json host_config_view(const json& hc) {
+  json out = {{"NetworkMode", "bridge"}, {"RestartPolicy", {{"Name", "no"}, {"MaximumRetryCount", 0}}},
+              {"AutoRemove", false}, {"Binds", nullptr}, {"LogConfig", {{"Type", "json-file"}, {"Config", json::object()}}},
+              {"Privileged", false}, {"ReadonlyRootfs", false}, {"Memory", 0}, {"MemorySwap", 0},
+              {"NanoCpus", 0}, {"CpuShares", 0}, {"CpuPeriod", 0}, {"CpuQuota", 0}, {"CpusetCpus", ""},
+              {"CpusetMems", ""}, {"PidsLimit", nullptr}, {"PortBindings", json::object()}};
+  if (hc.is_object())
+    for (auto& [k, v] : hc.items()) out[k] = v;
+  if (out["NetworkMode"] == "default" || out["NetworkMode"] == "") out["NetworkMode"] = "bridge";
+  return out;
+}
+
+std::string command_string(const Container& c) {
+  std::string cmd = c.path;
+  for (const auto& a : c.args) cmd += " " + a;
+  return cmd;
+}
+}  // namespace
+
+Result<json> ContainerService::inspect(const std::string& name) {
+  TRY_ASSIGN(auto c, find(name));
+  std::lock_guard lk(c->mu);
+  json j;
+  j["Id"] = c->id;
+  j["Created"] = timeutil::format_rfc3339_nano(c->created_ns);
+  j["Path"] = c->path;
+  j["Args"] = c->args;
+  j["State"] = state_json(c->state);
+  j["Image"] = c->image_id;
+  j["ResolvConfPath"] = paths_.container_resolv(c->id);
+  j["HostnamePath"] = paths_.container_hostname(c->id);
+  j["HostsPath"] = paths_.container_hosts(c->id);
+  j["LogPath"] = paths_.container_log(c->id);
+  j["Name"] = c->name;
+  j["RestartCount"] = c->state.restart_count;
+  j["Driver"] = c->overlay_options ? "overlay2" : "vfs";
+  j["Platform"] = "linux";
+  j["MountLabel"] = "";
+  j["ProcessLabel"] = "";
+  j["AppArmorProfile"] = "";
+  j["ExecIDs"] = nullptr;
+  j["HostConfig"] = host_config_view(c->host_config);
+  j["GraphDriver"] = {{"Name", j["Driver"]}, {"Data", {{"MergedDir", c->rootfs_path}}}};
+  j["Mounts"] = json::array();
+  j["Config"] = c->config;
+  j["NetworkSettings"] = network_settings();
+  return j;
+}
+
+namespace {
+bool matches_filters(const Container& c, const Filters& filters, const std::string& image_name) {
+  for (const auto& [key, values] : filters) {
+    if (values.empty()) continue;
+    bool any = false;
+    for (const auto& v : values) {
+      if (key == "status") any |= to_string(c.state.status) == v;
+      else if (key == "id") any |= c.id.starts_with(v);
+      else if (key == "name") {
+        try {
+          any |= std::regex_search(c.bare_name(), std::regex(v));
+        } catch (const std::regex_error&) {
+          any |= c.bare_name().find(v) != std::string::npos;
+        }
+      } else if (key == "exited") any |= c.state.status == Status::Exited && std::to_string(c.state.exit_code) == v;
+      else if (key == "ancestor") any |= image_name == v || c.image_id == v || c.image_id.substr(7).starts_with(v);
+      else if (key == "label") {
+        auto eq = v.find('=');
+        const json labels = c.config.value("Labels", json::object());
+        std::string k = v.substr(0, eq);
+        if (labels.is_object() && labels.contains(k))
+          any |= eq == std::string::npos || labels[k] == v.substr(eq + 1);
+      }
+    }
+    // Labels must all match; other keys are alternatives.
+    if (key == "label") {
+      for (const auto& v : values) {
+        auto eq = v.find('=');
+        const json labels = c.config.value("Labels", json::object());
+        std::string k = v.substr(0, eq);
+        if (!labels.is_object() || !labels.contains(k) || (eq != std::string::npos && labels[k] != v.substr(eq + 1)))
+          return false;
+      }
+      continue;
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+Result<void> validate_filters(const Filters& filters) {
+  static const std::vector<std::string> kKeys = {"status", "id", "name", "label", "exited", "ancestor",
+                                                 "before", "since", "volume", "network", "health",
+                                                 "isolation", "is-task", "expose", "publish"};
+  for (const auto& [key, values] : filters) {
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
+      return fail(Error::invalid("invalid filter '" + key + "'"));
+    if (key == "status")
+      for (const auto& v : values)
+        if (status_from_string(v) == Status::Dead && v != "dead")
+          return fail(Error::invalid("invalid filter 'status=" + v + "'"));
+  }
+  return {};
+}
+}  // namespace
+
+Result<json> ContainerService::list(const ListOptions& opt) {
+  TRY_VOID(validate_filters(opt.filters));
+  auto all = store_.all();
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a->created_ns > b->created_ns; });
+  json out = json::array();
+  const int64_t now = timeutil::now_ns();
+  for (const auto& c : all) {
+    std::lock_guard lk(c->mu);
+    if (c->removed) continue;
+    const bool show_all = opt.all || opt.limit > 0 || opt.filters.contains("status") || opt.filters.contains("exited");
+    if (!show_all && !c->state.running()) continue;
+    const std::string image_name = c->config.value("Image", "");
+    if (!matches_filters(*c, opt.filters, image_name)) continue;
+    json e;
+    e["Id"] = c->id;
+    e["Names"] = json::array({c->name});
+    e["Image"] = image_name;
+    e["ImageID"] = c->image_id;
+    e["Command"] = command_string(*c);
+    e["Created"] = c->created_ns / 1000000000;
+    e["Ports"] = json::array();
+    e["Labels"] = c->config.value("Labels", json::object());
+    if (e["Labels"].is_null()) e["Labels"] = json::object();
+    e["State"] = std::string(to_string(c->state.status));
+    e["Status"] = c->state.human_status(now);
+    e["HostConfig"] = {{"NetworkMode", c->host_config.value("NetworkMode", "default")}};
+    e["NetworkSettings"] = {{"Networks", json::object()}};
+    e["Mounts"] = json::array();
+    if (opt.size) {
+      e["SizeRw"] = 0;
+      e["SizeRootFs"] = 0;
+    }
+    out.push_back(std::move(e));
+    if (opt.limit > 0 && int(out.size()) >= opt.limit) break;
+  }
+  return out;
+}
+
+std::optional<std::string> ContainerService::image_user(const std::string& image_id) const {
+  for (const auto& c : store_.all()) {
+    std::lock_guard lk(c->mu);
+    if (!c->removed && c->image_id == image_id) return c->id;
+  }
+  return std::nullopt;
+}
+
+size_t ContainerService::count(Status status) const {
+  size_t n = 0;
+  for (const auto& c : store_.all()) {
+    std::lock_guard lk(c->mu);
+    n += c->state.status == status;
+  }
+  return n;
+}
+
+size_t ContainerService::count_all() const { return store_.all().size(); }
+
+Result<void> ContainerService::logs(const std::string& name, const logging::ReadOptions& options,
+                                    const std::function<bool(int, std::string_view)>& sink, bool& tty_out) {
+  TRY_ASSIGN(auto c, find(name));
+  std::string path;
+  {
+    std::lock_guard lk(c->mu);
+    tty_out = c->tty();
+    path = paths_.container_log(c->id);
+  }
+  return logging::read_json_log(path, options, sink);
+}
+
+}  // namespace mydocker::daemon::containers

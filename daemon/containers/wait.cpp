@@ -1,0 +1,57 @@
+// POST /containers/{id}/wait, and hijacked attach clients waiting for start.
+#include "daemon/containers/container_service.hpp"
+
+namespace mydocker::daemon::containers {
+
+Result<void> ContainerService::wait(const std::string& name, WaitCondition condition,
+                                    std::function<void(WaitResult)> done) {
+  TRY_ASSIGN(auto c, find(name));
+  std::lock_guard lk(c->mu);
+  auto result_of = [](const Container& ct) {
+    WaitResult r;
+    r.status_code = ct.state.exit_code;
+    return r;
+  };
+  std::weak_ptr<Container> weak = c;
+  switch (condition) {
+    case WaitCondition::NotRunning:
+      if (!c->state.running()) {
+        done(result_of(*c));
+        return {};
+      }
+      [[fallthrough]];
+    case WaitCondition::NextExit:
+      c->on_exit.push_back([weak, done] {
+        auto sp = weak.lock();
+        WaitResult r;
+        if (sp) {
+          std::lock_guard l2(sp->mu);
+          r.status_code = sp->state.exit_code;
+        }
+        done(r);
+      });
+      return {};
+    case WaitCondition::Removed:
+      c->on_removed.push_back([weak, done] {
+        auto sp = weak.lock();
+        WaitResult r;
+        if (sp) r.status_code = sp->state.exit_code;  // the container is gone: no lock contention
+        done(r);
+      });
+      return {};
+  }
+  return {};
+}
+
+Result<void> ContainerService::attach(const std::string& name, UniqueFd client, bool in, bool out, bool err) {
+  TRY_ASSIGN(auto c, find(name));
+  std::lock_guard lk(c->mu);
+  if (c->state.running())
+    return fail(Error::conflict("attaching to a running container is not supported yet: Container " + c->id));
+  if (c->state.status != Status::Created && c->state.status != Status::Exited)
+    return fail(Error::conflict("You cannot attach to a stopped container, start it first"));
+  c->pending_attaches.push_back(PendingAttach{std::move(client), in && c->config.value("OpenStdin", false), out, err});
+  return {};
+}
+
+}  // namespace mydocker::daemon::containers

@@ -1,0 +1,132 @@
+"""A mydockerd of our own for the end-to-end tests: its own socket, data
+root and exec root under a short temporary folder, the offline busybox image
+imported through our own CLI, and a check at the end that nothing it made
+(mounts, cgroups, processes) is left behind."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DOCKER = "/usr/local/bin/docker"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--bindir", default=os.path.join(REPO, "build", "cmd"))
+
+
+class Daemon:
+    def __init__(self, bindir, root):
+        self.bindir = bindir
+        self.root = root
+        self.sock = os.path.join(root, "d.sock")
+        self.host = "unix://" + self.sock
+        self.data_root = os.path.join(root, "data")
+        self.exec_root = os.path.join(root, "exec")
+        self.proc = None
+        self.log = open(os.path.join(root, "daemon.log"), "ab")
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [os.path.join(self.bindir, "mydockerd"), "-H", self.host, "--data-root", self.data_root,
+             "--exec-root", self.exec_root, "--log-level", "debug"],
+            stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("mydockerd exited with %s" % self.proc.returncode)
+            try:
+                if self.api("GET", "/_ping")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("mydockerd did not come up")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=20)
+        self.proc = None
+
+    def api(self, method, path, body=None, timeout=30):
+        """One HTTP/1.1 request over the socket; returns (status, body bytes)."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect(self.sock)
+        data = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        head = "%s %s HTTP/1.1\r\nHost: docker\r\nContent-Length: %d\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n" % (
+            method, path, len(data))
+        s.sendall(head.encode() + data)
+        chunks = []
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+        s.close()
+        raw = b"".join(chunks)
+        header, _, payload = raw.partition(b"\r\n\r\n")
+        status = int(header.split(b" ")[1])
+        if b"transfer-encoding: chunked" in header.lower():
+            out = b""
+            while payload:
+                size_line, _, rest = payload.partition(b"\r\n")
+                n = int(size_line, 16)
+                if n == 0:
+                    break
+                out += rest[:n]
+                payload = rest[n + 2:]
+            payload = out
+        return status, payload
+
+    def cli(self, *args, input=None, timeout=60, check=False):
+        return run([os.path.join(self.bindir, "mydocker"), "-H", self.host] + list(args), input, timeout, check)
+
+    def docker(self, *args, input=None, timeout=60, check=False):
+        return run([DOCKER, "-H", self.host] + list(args), input, timeout, check)
+
+
+def run(argv, input=None, timeout=60, check=False):
+    p = subprocess.run(argv, input=input, capture_output=True, timeout=timeout,
+                       text=isinstance(input, str) or input is None,
+                       env=dict(os.environ, DOCKER_CONFIG=os.path.join(tempfile.gettempdir(), "mdk-docker-config")))
+    if check and p.returncode != 0:
+        raise AssertionError("%s failed (%d):\nstdout: %s\nstderr: %s" % (argv, p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def mounts_under(path):
+    with open("/proc/self/mountinfo") as f:
+        return [l.split()[4] for l in f if l.split()[4].startswith(path)]
+
+
+@pytest.fixture(scope="session")
+def daemon(request):
+    bindir = os.path.abspath(request.config.getoption("--bindir"))
+    root = tempfile.mkdtemp(prefix="mdk", dir="/tmp")
+    d = Daemon(bindir, root)
+    d.start()
+    tar = os.path.join(root, "busybox.tar")
+    subprocess.run(["bash", os.path.join(REPO, "scripts", "make-busybox-image.sh"), tar,
+                    "%s -H %s" % (os.path.join(bindir, "mydocker"), d.host)], check=True, capture_output=True)
+    yield d
+    # Leave nothing behind: containers, then the daemon, then the folder.
+    if d.proc is None or d.proc.poll() is not None:
+        d.start()
+    ids = d.cli("ps", "-aq", "--no-trunc").stdout.split()
+    for cid in ids:
+        d.cli("rm", "-f", cid)
+    d.stop()
+    leftover_mounts = mounts_under(root)
+    leftover_cgroups = [c for c in ids if any(os.path.exists("/sys/fs/cgroup/%s/mydocker/%s" % (ctl, c))
+                                              for ctl in ("memory", "pids", "cpu", "freezer"))]
+    shutil.rmtree(root, ignore_errors=True)
+    assert leftover_mounts == [], leftover_mounts
+    assert leftover_cgroups == [], leftover_cgroups
