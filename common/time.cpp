@@ -11,8 +11,8 @@ int64_t now_ns() {
   return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-std::string format_rfc3339_nano(int64_t ns) {
-  if (ns == 0) return "0001-01-01T00:00:00Z";
+namespace {
+std::string format(int64_t ns, bool trim) {
   time_t secs = static_cast<time_t>(ns / 1000000000);
   long frac = static_cast<long>(ns % 1000000000);
   struct tm tm;
@@ -23,10 +23,20 @@ std::string format_rfc3339_nano(int64_t ns) {
   char fbuf[16];
   std::snprintf(fbuf, sizeof fbuf, ".%09ld", frac);
   std::string f = fbuf;
-  while (!f.empty() && f.back() == '0') f.pop_back();
-  if (f == ".") f.clear();
+  if (trim) {
+    while (!f.empty() && f.back() == '0') f.pop_back();
+    if (f == ".") f.clear();
+  }
   return std::string(buf, n) + f + "Z";
 }
+}  // namespace
+
+std::string format_rfc3339_nano(int64_t ns) {
+  if (ns == 0) return "0001-01-01T00:00:00Z";
+  return format(ns, true);
+}
+
+std::string format_rfc3339_nano_fixed(int64_t ns) { return format(ns, false); }
 
 std::optional<int64_t> parse_rfc3339(std::string_view s) {
   if (s.starts_with("0001-01-01T00:00:00")) return 0;

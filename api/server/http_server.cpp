@@ -242,8 +242,9 @@ void HttpServer::Impl::serve(Socket sock) {
   beast::flat_buffer buf;
   while (serve_one(sock, buf)) {
   }
+  // close(), never shutdown(): a hijacked connection lives on in the dup
+  // we handed over, and shutdown would end it for both.
   beast::error_code ec;
-  sock.shutdown(Socket::shutdown_send, ec);
   sock.close(ec);
 }
 

@@ -44,7 +44,7 @@ Result<void> read_json_log(const std::string& path, const ReadOptions& opt,
   if (opt.tail >= 0 && size_t(opt.tail) < entries.size()) first = entries.size() - size_t(opt.tail);
   for (size_t i = first; i < entries.size(); ++i) {
     const LogEntry& e = entries[i];
-    bool more = opt.timestamps ? sink(e.stream, timeutil::format_rfc3339_nano(e.time_ns) + " " + e.log)
+    bool more = opt.timestamps ? sink(e.stream, timeutil::format_rfc3339_nano_fixed(e.time_ns) + " " + e.log)
                                : sink(e.stream, e.log);
     if (!more) break;
   }

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""mydocker benchmark: prints the numbers docs/performance.md records.
+
+Starts its own mydockerd on a temporary socket and data root, imports the
+offline busybox image, then measures:
+  - median wall time of `mydocker run --rm busybox true` (20 runs)
+  - `mydocker ps -a` with 100 containers (median of 10)
+  - daemon RSS idle and with 20 running containers
+  - RSS per shim
+Everything it creates is removed at the end."""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "cmd")
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def timed(argv, n):
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="mdkb", dir="/tmp")
+    sock = "unix://%s/d.sock" % root
+    log = open(os.path.join(root, "daemon.log"), "w")
+    d = subprocess.Popen([os.path.join(BIN, "mydockerd"), "-H", sock, "--data-root", root + "/data",
+                          "--exec-root", root + "/exec", "--log-level", "warn"], stdout=log, stderr=log)
+    cli = [os.path.join(BIN, "mydocker"), "-H", sock]
+    try:
+        for _ in range(200):
+            if subprocess.run(cli + ["version"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.05)
+        subprocess.run(["bash", os.path.join(REPO, "scripts", "make-busybox-image.sh"), root + "/busybox.tar",
+                        " ".join(cli)], check=True, capture_output=True)
+        time.sleep(0.5)
+        idle = rss_kib(d.pid)
+
+        timed(cli + ["run", "--rm", "busybox", "true"], 3)  # warm caches
+        runs = timed(cli + ["run", "--rm", "busybox", "true"], 20)
+        print("run --rm busybox true: median %.1f ms (min %.1f, max %.1f, n=20)" %
+              (statistics.median(runs), min(runs), max(runs)))
+
+        ids = []
+        for i in range(20):
+            ids.append(subprocess.run(cli + ["run", "-d", "busybox", "sleep", "1000"], check=True,
+                                      capture_output=True, text=True).stdout.strip())
+        time.sleep(0.5)
+        busy = rss_kib(d.pid)
+        shims = []
+        for cid in ids:
+            pid = int(subprocess.run(cli + ["inspect", "-f", "{{.State.Pid}}", cid], capture_output=True,
+                                     text=True).stdout.strip())
+            with open("/proc/%d/status" % pid) as f:
+                ppid = int([l for l in f if l.startswith("PPid:")][0].split()[1])
+            shims.append(rss_kib(ppid))
+        print("daemon RSS: idle %.1f MiB, with 20 running containers %.1f MiB" % (idle / 1024, busy / 1024))
+        print("shim RSS: median %.2f MiB (max %.2f MiB, n=%d)" %
+              (statistics.median(shims) / 1024, max(shims) / 1024, len(shims)))
+        subprocess.run(cli + ["rm", "-f"] + ids, check=True, capture_output=True)
+
+        for i in range(100):
+            subprocess.run(cli + ["create", "busybox", "true"], check=True, capture_output=True)
+        ps = timed(cli + ["ps", "-a"], 10)
+        print("ps -a with 100 containers: median %.1f ms" % statistics.median(ps))
+        all_ids = subprocess.run(cli + ["ps", "-aq"], capture_output=True, text=True).stdout.split()
+        subprocess.run(cli + ["rm", "-f"] + all_ids, check=True, capture_output=True)
+    finally:
+        d.terminate()
+        d.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
