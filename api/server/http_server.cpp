@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
+#include <limits>
 #include <thread>
 
 #include "api/version.hpp"
@@ -196,9 +197,12 @@ void HttpServer::Impl::dispatch(Request& req, BeastResponder& res) {
 bool HttpServer::Impl::serve_one(Socket& sock, beast::flat_buffer& buf) {
   beast::error_code ec;
   http::request_parser<http::empty_body> header_parser;
-  header_parser.body_limit(boost::none);
+  header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   http::read_header(sock, buf, header_parser, ec);
-  if (ec) return false;
+  if (ec) {
+    if (ec != http::error::end_of_stream) spdlog::debug("read request header: {}", ec.message());
+    return false;
+  }
 
   Request req;
   const auto& h = header_parser.get();
@@ -217,7 +221,7 @@ bool HttpServer::Impl::serve_one(Socket& sock, beast::flat_buffer& buf) {
   if (stream_body && stream_body(req.method, vpath)) {
     req.body_file = options.upload_dir + "/upload-" + random_hex_id().substr(0, 16);
     http::request_parser<http::file_body> fp{std::move(header_parser)};
-    fp.body_limit(boost::none);
+    fp.body_limit(std::numeric_limits<std::uint64_t>::max());
     fp.get().body().open(req.body_file.c_str(), beast::file_mode::write, ec);
     if (!ec) http::read(sock, buf, fp, ec);
     if (ec) {
@@ -228,7 +232,10 @@ bool HttpServer::Impl::serve_one(Socket& sock, beast::flat_buffer& buf) {
     http::request_parser<http::string_body> sp{std::move(header_parser)};
     sp.body_limit(64 << 20);
     http::read(sock, buf, sp, ec);
-    if (ec) return false;
+    if (ec) {
+      spdlog::debug("read request body: {}", ec.message());
+      return false;
+    }
     req.body = std::move(sp.get().body());
   }
 

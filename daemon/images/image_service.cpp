@@ -1,0 +1,241 @@
+#include "daemon/images/image_service.hpp"
+
+#include <dirent.h>
+#include <spdlog/spdlog.h>
+
+#include "common/fs.hpp"
+#include "common/time.hpp"
+#include "daemon/images/digest.hpp"
+#include "daemon/images/dockerfile_changes.hpp"
+
+namespace mydocker::daemon::images {
+
+using nlohmann::json;
+
+ImageService::ImageService(std::string data_root, LayerStore& layers) : root_(std::move(data_root)), layers_(layers) {}
+
+Result<Image> ImageService::load_image(const std::string& id) const {
+  TRY_ASSIGN(std::string bytes, fs::read_file(content_dir() + "/" + id.substr(7)));
+  Image img;
+  img.id = id;
+  img.config = json::parse(bytes, nullptr, false);
+  if (img.config.is_discarded()) return fail(Error::system("corrupt image config " + id));
+  img.created_ns = timeutil::parse_rfc3339(img.config.value("created", "")).value_or(0);
+  std::vector<std::string> diff_ids = img.config["rootfs"].value("diff_ids", std::vector<std::string>{});
+  for (const auto& chain : LayerStore::chain_ids(diff_ids)) img.size += layers_.layer_size(chain);
+  return img;
+}
+
+Result<void> ImageService::restore() {
+  TRY_VOID(fs::mkdir_all(content_dir(), 0700));
+  std::lock_guard lk(mu_);
+  if (DIR* d = ::opendir(content_dir().c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string hex = e->d_name;
+      if (hex.size() != 64) continue;
+      auto img = load_image("sha256:" + hex);
+      if (!img) {
+        spdlog::warn("skipping image {}: {}", hex, img.error().message);
+        continue;
+      }
+      images_[img->id] = std::move(*img);
+    }
+    ::closedir(d);
+  }
+  if (auto text = fs::read_file(repositories_file())) {
+    json repos = json::parse(*text, nullptr, false);
+    if (repos.is_object())
+      for (auto& [repo, tags] : repos.value("Repositories", json::object()).items())
+        for (auto& [ref, id] : tags.items())
+          if (images_.contains(id.get<std::string>())) tags_[ref] = id.get<std::string>();
+  }
+  for (auto& [id, img] : images_) img.repo_tags = tags_of_locked(id);
+  return {};
+}
+
+std::vector<std::string> ImageService::tags_of_locked(const std::string& id) const {
+  std::vector<std::string> out;
+  for (const auto& [ref, target] : tags_)
+    if (target == id) out.push_back(ref);
+  return out;
+}
+
+Result<void> ImageService::save_repositories_locked() const {
+  json repos = json::object();
+  for (const auto& [ref, id] : tags_) {
+    std::string name = ref.substr(0, ref.rfind(':'));
+    repos[name][ref] = id;
+  }
+  return fs::write_file_atomic(repositories_file(), json{{"Repositories", repos}}.dump());
+}
+
+Result<std::string> ImageService::store_config(const json& config) {
+  const std::string bytes = config.dump();
+  const std::string id = sha256_digest(bytes);
+  TRY_VOID(fs::write_file_atomic(content_dir() + "/" + id.substr(7), bytes, 0600));
+  return id;
+}
+
+Result<Image> ImageService::import_tarball(const std::string& tar_path, const std::string& repo, const std::string& tag,
+                                           const std::vector<std::string>& changes, const std::string& message) {
+  std::optional<Reference> ref;
+  if (!repo.empty()) {
+    TRY_ASSIGN(Reference r, parse_reference(repo + (tag.empty() ? "" : ":" + tag)));
+    ref = r;
+  }
+  json container_config = {{"Hostname", ""}, {"Domainname", ""}, {"User", ""}, {"AttachStdin", false},
+                           {"AttachStdout", false}, {"AttachStderr", false}, {"Tty", false}, {"OpenStdin", false},
+                           {"StdinOnce", false}, {"Env", nullptr}, {"Cmd", nullptr}, {"Image", ""},
+                           {"Volumes", nullptr}, {"WorkingDir", ""}, {"Entrypoint", nullptr}, {"OnBuild", nullptr},
+                           {"Labels", nullptr}};
+  for (const auto& c : changes) TRY_VOID(apply_dockerfile_change(container_config, c));
+  std::string diff_id;
+  TRY_ASSIGN(std::string chain, layers_.add_layer_from_tar(tar_path, "", diff_id));
+  (void)chain;
+  const std::string created = timeutil::format_rfc3339_nano(timeutil::now_ns());
+  json config = {{"architecture", "amd64"},
+                 {"os", "linux"},
+                 {"created", created},
+                 {"config", container_config},
+                 {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id}}}},
+                 {"history", {{{"created", created}, {"comment", message.empty() ? "Imported from -" : message}}}}};
+  if (!message.empty()) config["comment"] = message;
+  TRY_ASSIGN(std::string id, store_config(config));
+  std::lock_guard lk(mu_);
+  if (ref) {
+    tags_[ref->familiar_string()] = id;
+    TRY_VOID(save_repositories_locked());
+  }
+  TRY_ASSIGN(Image img, load_image(id));
+  img.repo_tags = tags_of_locked(id);
+  for (auto& [other_id, other] : images_) other.repo_tags = tags_of_locked(other_id);
+  images_[id] = img;
+  return img;
+}
+
+Result<Image> ImageService::resolve_locked(std::string_view name) const {
+  if (auto ref = parse_reference(name); ref) {
+    if (auto it = tags_.find(ref->familiar_string()); it != tags_.end()) return images_.at(it->second);
+  }
+  if (looks_like_image_id(name)) {
+    std::string want(name.starts_with("sha256:") ? name : "sha256:" + std::string(name));
+    const Image* match = nullptr;
+    for (auto it = images_.lower_bound(want); it != images_.end() && it->first.starts_with(want); ++it) {
+      if (match) return fail(Error::invalid("multiple IDs found with provided prefix: " + std::string(name)));
+      match = &it->second;
+    }
+    if (match) return *match;
+  }
+  auto ref = parse_reference(name);
+  if (!ref) return fail(ref.error());
+  return fail(Error::not_found("No such image: " + ref->familiar_string()));
+}
+
+Result<Image> ImageService::resolve(std::string_view name) const {
+  std::lock_guard lk(mu_);
+  return resolve_locked(name);
+}
+
+std::vector<Image> ImageService::list() const {
+  std::lock_guard lk(mu_);
+  std::vector<Image> out;
+  for (const auto& [id, img] : images_) out.push_back(img);
+  return out;
+}
+
+json ImageService::summary_json(const Image& img) const {
+  json labels = img.config["config"].value("Labels", json::object());
+  return {{"Containers", -1},
+          {"Created", img.created_ns / 1000000000},
+          {"Id", img.id},
+          {"Labels", labels.is_null() ? json::object() : labels},
+          {"ParentId", ""},
+          {"RepoDigests", json::array()},
+          {"RepoTags", img.repo_tags},
+          {"SharedSize", -1},
+          {"Size", img.size},
+          {"VirtualSize", img.size}};
+}
+
+json ImageService::inspect_json(const Image& img) const {
+  std::vector<std::string> diff_ids = img.config["rootfs"].value("diff_ids", std::vector<std::string>{});
+  std::string lower;
+  for (const auto& chain : LayerStore::chain_ids(diff_ids)) lower = layers_.layer_diff_dir(chain) + (lower.empty() ? "" : ":" + lower);
+  return {{"Id", img.id},
+          {"RepoTags", img.repo_tags},
+          {"RepoDigests", json::array()},
+          {"Parent", ""},
+          {"Comment", img.config.value("comment", "")},
+          {"Created", img.config.value("created", "")},
+          {"Container", ""},
+          {"ContainerConfig", img.config.value("container_config", json::object())},
+          {"DockerVersion", ""},
+          {"Author", img.config.value("author", "")},
+          {"Config", img.config.value("config", json::object())},
+          {"Architecture", img.config.value("architecture", "amd64")},
+          {"Os", img.config.value("os", "linux")},
+          {"Size", img.size},
+          {"VirtualSize", img.size},
+          {"GraphDriver", {{"Name", "overlay2"}, {"Data", {{"LowerDir", lower}}}}},
+          {"RootFS", {{"Type", "layers"}, {"Layers", diff_ids}}},
+          {"Metadata", {{"LastTagTime", "0001-01-01T00:00:00Z"}}}};
+}
+
+void ImageService::delete_image_locked(const std::string& id) {
+  images_.erase(id);
+  for (auto it = tags_.begin(); it != tags_.end();) it = it->second == id ? tags_.erase(it) : std::next(it);
+  (void)::unlink((content_dir() + "/" + id.substr(7)).c_str());
+  std::vector<std::vector<std::string>> in_use;
+  for (const auto& [other, img] : images_)
+    in_use.push_back(LayerStore::chain_ids(img.config["rootfs"].value("diff_ids", std::vector<std::string>{})));
+  layers_.release_unused(in_use);
+}
+
+Result<json> ImageService::remove(std::string_view name, bool force,
+                                  const std::function<std::optional<std::string>(const std::string&)>& in_use) {
+  std::lock_guard lk(mu_);
+  TRY_ASSIGN(Image img, resolve_locked(name));
+  json out = json::array();
+  const std::string short_id = img.id.substr(7, 12);
+  auto ref = parse_reference(name);
+  const bool by_tag = ref && tags_.contains(ref->familiar_string());
+  auto user = in_use(img.id);
+  if (by_tag && (img.repo_tags.size() > 1 || !user)) {
+    if (!user || img.repo_tags.size() > 1) {
+      tags_.erase(ref->familiar_string());
+      out.push_back({{"Untagged", ref->familiar_string()}});
+      if (tags_of_locked(img.id).empty()) {
+        delete_image_locked(img.id);
+        out.push_back({{"Deleted", img.id}});
+      } else {
+        images_[img.id].repo_tags = tags_of_locked(img.id);
+      }
+      TRY_VOID(save_repositories_locked());
+      return out;
+    }
+  }
+  if (user && !force) {
+    if (by_tag)
+      return fail(Error::conflict("conflict: unable to remove repository reference \"" + std::string(name) +
+                                  "\" (must force) - container " + user->substr(0, 12) +
+                                  " is using its referenced image " + short_id));
+    return fail(Error::conflict("conflict: unable to delete " + short_id + " (must be forced) - image is being used by container " +
+                                user->substr(0, 12)));
+  }
+  if (!by_tag && img.repo_tags.size() > 1 && !force)
+    return fail(Error::conflict("conflict: unable to delete " + short_id +
+                                " (must be forced) - image is referenced in multiple repositories"));
+  for (const auto& t : img.repo_tags) out.push_back({{"Untagged", t}});
+  if (user) {
+    // Forced while a container uses it: only the tags go, as Docker does.
+    for (const auto& t : img.repo_tags) tags_.erase(t);
+    images_[img.id].repo_tags.clear();
+  } else {
+    delete_image_locked(img.id);
+    out.push_back({{"Deleted", img.id}});
+  }
+  TRY_VOID(save_repositories_locked());
+  return out;
+}
+
+}  // namespace mydocker::daemon::images

@@ -1,0 +1,60 @@
+#pragma once
+// The image store behind /images/*: configs stored by content address,
+// tags in repositories.json, layers in the LayerStore.
+//   <root>/image/overlay2/imagedb/content/sha256/<hex>   config bytes
+//   <root>/image/overlay2/repositories.json              tags → ids
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "daemon/images/layer_store.hpp"
+#include "daemon/images/reference.hpp"
+
+namespace mydocker::daemon::images {
+
+struct Image {
+  std::string id;  // "sha256:<hex>" of the config bytes
+  nlohmann::json config;
+  std::vector<std::string> repo_tags;  // "busybox:latest"
+  int64_t created_ns = 0;
+  int64_t size = 0;
+};
+
+class ImageService {
+ public:
+  ImageService(std::string data_root, LayerStore& layers);
+  Result<void> restore();
+
+  Result<Image> import_tarball(const std::string& tar_path, const std::string& repo, const std::string& tag,
+                               const std::vector<std::string>& changes, const std::string& message);
+  // By reference ("busybox", "busybox:1.36") or id (full, "sha256:...", or a unique prefix).
+  Result<Image> resolve(std::string_view name_or_id) const;
+  std::vector<Image> list() const;
+  nlohmann::json summary_json(const Image& image) const;
+  nlohmann::json inspect_json(const Image& image) const;
+  Result<nlohmann::json> remove(std::string_view name, bool force,
+                                const std::function<std::optional<std::string>(const std::string&)>& in_use);
+
+ private:
+  std::string content_dir() const { return root_ + "/image/overlay2/imagedb/content/sha256"; }
+  std::string repositories_file() const { return root_ + "/image/overlay2/repositories.json"; }
+  Result<void> save_repositories_locked() const;
+  Result<Image> load_image(const std::string& id) const;
+  Result<std::string> store_config(const nlohmann::json& config);
+  std::vector<std::string> tags_of_locked(const std::string& id) const;
+  Result<Image> resolve_locked(std::string_view name_or_id) const;
+  void delete_image_locked(const std::string& id);
+
+  std::string root_;
+  LayerStore& layers_;
+  mutable std::mutex mu_;
+  std::map<std::string, Image> images_;        // by id
+  std::map<std::string, std::string> tags_;    // "busybox:latest" → id
+};
+
+}  // namespace mydocker::daemon::images

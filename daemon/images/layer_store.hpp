@@ -1,0 +1,54 @@
+#pragma once
+// Layers on disk, Docker's overlay2 layout:
+//   <root>/image/overlay2/layerdb/sha256/<chain-id>/{diff,size,cache-id}
+//   <root>/overlay2/<cache-id>/diff          read-only image layers
+//   <root>/overlay2/<container-id>/{diff,work,merged}   a container's layer
+// With no overlayfs, a container gets a full copy under <root>/vfs/dir/<id>.
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace mydocker::daemon::images {
+
+struct Image;
+
+struct RootfsPlan {
+  std::string rootfs_path;
+  std::optional<std::string> overlay_options;  // nullopt: rootfs_path is a prepared copy
+};
+
+class LayerStore {
+ public:
+  explicit LayerStore(std::string data_root);
+  Result<void> restore();
+  bool overlay_supported() const { return overlay_; }
+
+  // Unpacks a tarball as a layer on top of `parent_chain` (empty for a base
+  // layer) and returns its chain id; an identical layer is stored once.
+  Result<std::string> add_layer_from_tar(const std::string& tar_path, const std::string& parent_chain,
+                                         std::string& diff_id_out);
+  // chain ids of an image, bottom first, from its config's diff_ids.
+  static std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids);
+  int64_t layer_size(const std::string& chain_id) const;
+  std::string layer_diff_dir(const std::string& chain_id) const;
+  // Deletes layers no image references any more.
+  void release_unused(const std::vector<std::vector<std::string>>& chains_in_use);
+
+  Result<RootfsPlan> create_container_layer(const std::string& container_id, const Image& image);
+  Result<void> remove_container_layer(const std::string& container_id);
+
+ private:
+  std::string layerdb(const std::string& chain_id) const;
+  bool detect_overlay();
+
+  std::string root_;
+  bool overlay_ = false;
+  mutable std::mutex mu_;
+};
+
+}  // namespace mydocker::daemon::images

@@ -1,0 +1,309 @@
+#include "libcontainer/container.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <deque>
+#include <map>
+
+#include "libcontainer/cgroups/cgroup.hpp"
+#include "libcontainer/child_plan.hpp"
+#include "libcontainer/mount_options.hpp"
+
+namespace mydocker::libcontainer {
+
+namespace {
+
+// Owns every string and array a ChildPlan points into.
+struct PlanStorage {
+  std::deque<std::string> strings;  // deque: pointers stay valid as it grows
+  std::vector<MountStep> mounts;
+  std::vector<const char*> masked, readonly, sysctl_files, sysctl_values, argv, envp;
+  std::vector<RlimitStep> rlimits;
+  std::vector<gid_t> groups;
+  std::vector<UniqueFd> ns_fds;
+  std::vector<SetnsStep> setns;
+  std::vector<UniqueFd> cgroup_fds;
+  std::vector<int> cgroup_fd_numbers;
+  UniqueFd devnull;
+  ChildPlan plan;
+
+  const char* keep(std::string s) {
+    strings.push_back(std::move(s));
+    return strings.back().c_str();
+  }
+};
+
+int namespace_flag(const std::string& type) {
+  static const std::map<std::string, int> kFlags = {
+      {"pid", CLONE_NEWPID}, {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS}, {"ipc", CLONE_NEWIPC},
+      {"uts", CLONE_NEWUTS}, {"user", CLONE_NEWUSER},   {"cgroup", CLONE_NEWCGROUP}};
+  auto it = kFlags.find(type);
+  return it == kFlags.end() ? 0 : it->second;
+}
+
+Result<int> rlimit_resource(const std::string& name) {
+  static const std::map<std::string, int> kLimits = {
+      {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_DATA", RLIMIT_DATA},
+      {"RLIMIT_STACK", RLIMIT_STACK},     {"RLIMIT_CORE", RLIMIT_CORE},       {"RLIMIT_RSS", RLIMIT_RSS},
+      {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},   {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+      {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_LOCKS", RLIMIT_LOCKS},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+      {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+      {"RLIMIT_RTTIME", RLIMIT_RTTIME}};
+  auto it = kLimits.find(name);
+  if (it == kLimits.end()) return fail(Error::invalid("unknown rlimit " + name));
+  return it->second;
+}
+
+Result<int> plan_namespaces(const spec::Spec& s, PlanStorage& st) {
+  int flags = 0;
+  for (const auto& ns : s.linux.namespaces) {
+    int f = namespace_flag(ns.type);
+    if (!f) return fail(Error::invalid("unknown namespace type " + ns.type));
+    if (ns.path.empty()) {
+      flags |= f;
+      continue;
+    }
+    UniqueFd fd(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return fail(Error::from_errno(errno, "open namespace " + ns.path));
+    st.setns.push_back({fd.get(), f});
+    st.ns_fds.push_back(std::move(fd));
+  }
+  return flags;
+}
+
+void plan_mounts(const spec::Spec& s, PlanStorage& st) {
+  for (const auto& m : s.mounts) {
+    ParsedMountOptions o = parse_mount_options(m.options);
+    MountStep step;
+    step.target = st.keep(s.root.path + (m.destination.front() == '/' ? "" : "/") + m.destination);
+    step.bind = o.bind || m.type == "bind";
+    step.source = st.keep(step.bind || !m.source.empty() ? m.source : m.type);
+    step.fstype = step.bind ? nullptr : st.keep(m.type);
+    step.data = o.data.empty() ? nullptr : st.keep(o.data);
+    step.flags = o.flags | (step.bind ? MS_BIND : 0);
+    step.propagation = o.propagation;
+    // A bind's ro needs a remount; other file systems take it directly.
+    step.remount_ro = step.bind && o.readonly;
+    if (step.remount_ro) step.flags &= ~MS_RDONLY;
+    struct stat sst;
+    step.file_target = step.bind && ::stat(m.source.c_str(), &sst) == 0 && !S_ISDIR(sst.st_mode);
+    st.mounts.push_back(step);
+    if (m.destination == "/dev" && m.type == "tmpfs") st.plan.dev_dir = step.target;
+  }
+}
+
+Result<void> plan_process(const spec::Spec& s, const StartOptions& opt, PlanStorage& st) {
+  ChildPlan& p = st.plan;
+  for (const auto& a : s.process.args) st.argv.push_back(st.keep(a));
+  st.argv.push_back(nullptr);
+  for (const auto& e : s.process.env) {
+    st.envp.push_back(st.keep(e));
+    if (e.rfind("PATH=", 0) == 0) p.path_env = st.envp.back() + 5;
+  }
+  st.envp.push_back(nullptr);
+  p.argv = st.argv.data();
+  p.envp = st.envp.data();
+  p.cwd = st.keep(s.process.cwd.empty() ? "/" : s.process.cwd);
+  p.uid = s.process.user.uid;
+  p.gid = s.process.user.gid;
+  for (auto g : s.process.user.additional_gids) st.groups.push_back(g);
+  p.groups = st.groups.data();
+  p.n_groups = int(st.groups.size());
+  if (auto it = s.annotations.find("org.mydocker.user"); it != s.annotations.end() && !it->second.empty())
+    p.user_spec = st.keep(it->second);
+  const auto& c = s.process.capabilities;
+  TRY_ASSIGN(p.caps.bounding, capability_mask(c.bounding));
+  TRY_ASSIGN(p.caps.effective, capability_mask(c.effective));
+  TRY_ASSIGN(p.caps.permitted, capability_mask(c.permitted));
+  TRY_ASSIGN(p.caps.inheritable, capability_mask(c.inheritable));
+  TRY_ASSIGN(p.caps.ambient, capability_mask(c.ambient));
+  p.no_new_privs = s.process.no_new_privileges;
+  for (const auto& r : s.process.rlimits) {
+    TRY_ASSIGN(int res, rlimit_resource(r.type));
+    rlimit cur{};
+    ::getrlimit(__rlimit_resource(res), &cur);
+    // Never above the hard limit we have: raising it needs CAP_SYS_RESOURCE.
+    rlim_t hard = std::min<rlim_t>(r.hard, cur.rlim_max);
+    st.rlimits.push_back({res, {std::min<rlim_t>(r.soft, hard), hard}});
+  }
+  p.rlimits = st.rlimits.data();
+  p.n_rlimits = int(st.rlimits.size());
+  p.terminal = s.process.terminal;
+  st.devnull.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  const int fds[3] = {opt.stdio.in, opt.stdio.out, opt.stdio.err};
+  for (int i = 0; i < 3; ++i) p.stdio[i] = fds[i] >= 0 ? fds[i] : st.devnull.get();
+  return {};
+}
+
+Result<void> build_plan(const spec::Spec& s, const StartOptions& opt, int clone_flags, PlanStorage& st) {
+  ChildPlan& p = st.plan;
+  p.new_mount_ns = clone_flags & CLONE_NEWNS;
+  if ((clone_flags & CLONE_NEWUTS) && !s.hostname.empty()) p.hostname = st.keep(s.hostname);
+  if (!s.root.path.empty()) p.rootfs = st.keep(s.root.path);
+  if (auto it = s.annotations.find("org.mydocker.rootfs.overlay"); it != s.annotations.end())
+    p.overlay_data = st.keep(it->second);
+  p.root_readonly = s.root.readonly;
+  plan_mounts(s, st);
+  p.mounts = st.mounts.data();
+  p.n_mounts = int(st.mounts.size());
+  for (const auto& m : s.linux.masked_paths) st.masked.push_back(st.keep(m));
+  for (const auto& r : s.linux.readonly_paths) st.readonly.push_back(st.keep(r));
+  p.masked = st.masked.data();
+  p.n_masked = int(st.masked.size());
+  p.readonly = st.readonly.data();
+  p.n_readonly = int(st.readonly.size());
+  for (const auto& [k, v] : s.linux.sysctl) {
+    std::string file = "/proc/sys/" + k;
+    for (auto& ch : file)
+      if (ch == '.') ch = '/';
+    st.sysctl_files.push_back(st.keep(file));
+    st.sysctl_values.push_back(st.keep(v));
+  }
+  p.sysctl_files = st.sysctl_files.data();
+  p.sysctl_values = st.sysctl_values.data();
+  p.n_sysctl = int(st.sysctl_files.size());
+  p.setns = st.setns.data();
+  p.n_setns = int(st.setns.size());
+  return plan_process(s, opt, st);
+}
+
+const char* step_name(ChildStep s) {
+  switch (s) {
+    case ChildStep::Cgroup: return "join cgroup";
+    case ChildStep::Setns: return "join namespace";
+    case ChildStep::Stdio: return "set up stdio";
+    case ChildStep::Hostname: return "set hostname";
+    case ChildStep::Propagation: return "make mounts private";
+    case ChildStep::Rootfs: return "mount rootfs";
+    case ChildStep::Mount: return "mount";
+    case ChildStep::Devices: return "create device";
+    case ChildStep::PivotRoot: return "pivot_root";
+    case ChildStep::MaskPath: return "mask path";
+    case ChildStep::ReadonlyPath: return "make path read-only";
+    case ChildStep::Sysctl: return "write sysctl";
+    case ChildStep::RootReadonly: return "make rootfs read-only";
+    case ChildStep::User: return "resolve user";
+    case ChildStep::Groups: return "setgroups";
+    case ChildStep::Rlimit: return "setrlimit";
+    case ChildStep::Capabilities: return "apply capabilities";
+    case ChildStep::SetUid: return "change user";
+    case ChildStep::Cwd: return "chdir";
+    case ChildStep::ExecLookup: return "find executable";
+    case ChildStep::Exec: return "exec";
+    case ChildStep::NoNewPrivs: return "set no_new_privs";
+  }
+  return "set up container";
+}
+
+// Docker's (runc's) words for what users see most.
+Error child_error(const ChildError& e) {
+  const std::string detail = e.detail;
+  const std::string why = std::strerror(e.err);
+  auto step = ChildStep(e.step);
+  if (step == ChildStep::ExecLookup) {
+    if (e.err == ENOENT && detail.find('/') == std::string::npos)
+      return Error::invalid("exec: \"" + detail + "\": executable file not found in $PATH");
+    if (e.err == ENOENT) return Error::invalid("exec: \"" + detail + "\": stat " + detail + ": no such file or directory");
+    if (e.err == EACCES) return Error::invalid("exec: \"" + detail + "\": permission denied");
+  }
+  if (step == ChildStep::Exec) return Error::invalid("exec: \"" + detail + "\": " + why);
+  if (step == ChildStep::User && e.err == ENOENT) {
+    if (detail.rfind("g:", 0) == 0)
+      return Error::invalid("unable to find group " + detail.substr(2) + ": no matching entries in group file");
+    return Error::invalid("unable to find user " + detail.substr(2) + ": no matching entries in passwd file");
+  }
+  if (step == ChildStep::Cwd)
+    return Error::invalid("chdir to cwd (\"" + detail + "\") set in config.json failed: " + why);
+  Error err = Error::system(std::string(step_name(step)) + (detail.empty() ? "" : " " + detail) + ": " + why);
+  err.err_no = e.err;
+  return err;
+}
+
+int child_entry(void* arg) { child_main(*static_cast<const ChildPlan*>(arg)); }
+
+}  // namespace
+
+Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
+  PlanStorage st;
+  TRY_ASSIGN(int flags, plan_namespaces(s, st));
+  (void)last_capability();  // read /proc before clone, not in the child
+  TRY_VOID(build_plan(s, opt, flags, st));
+
+  std::unique_ptr<cgroups::Cgroup> cg;
+  if (!s.linux.cgroups_path.empty()) {
+    cg = cgroups::make_cgroup(s.linux.cgroups_path);
+    if (auto r = cg->create(s.linux.resources); !r) {
+      (void)cg->destroy();
+      return fail(r.error());
+    }
+    auto fds = cg->open_procs();
+    if (!fds) {
+      (void)cg->destroy();
+      return fail(fds.error());
+    }
+    st.cgroup_fds = std::move(*fds);
+    for (auto& fd : st.cgroup_fds) st.cgroup_fd_numbers.push_back(fd.get());
+    st.plan.cgroup_fds = st.cgroup_fd_numbers.data();
+    st.plan.n_cgroup_fds = int(st.cgroup_fd_numbers.size());
+  }
+  auto cleanup_cgroup = [&] {
+    if (cg) (void)cg->destroy();
+  };
+
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
+    cleanup_cgroup();
+    return fail(Error::from_errno(errno, "pipe"));
+  }
+  UniqueFd err_r(pipefd[0]), err_w(pipefd[1]);
+  st.plan.error_fd = err_w.get();
+
+  constexpr size_t kStack = 256 * 1024;
+  void* stack = ::mmap(nullptr, kStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) {
+    cleanup_cgroup();
+    return fail(Error::from_errno(errno, "mmap stack"));
+  }
+  pid_t pid = ::clone(child_entry, static_cast<char*>(stack) + kStack, flags | SIGCHLD, &st.plan);
+  int clone_err = errno;
+  ::munmap(stack, kStack);
+  err_w.reset();
+  if (pid < 0) {
+    cleanup_cgroup();
+    return fail(Error::from_errno(clone_err, "clone"));
+  }
+
+  ChildError ce;
+  ssize_t n;
+  do n = ::read(err_r.get(), &ce, sizeof ce);
+  while (n < 0 && errno == EINTR);
+  if (n != 0) {
+    // The child failed before exec: reap it and leave nothing behind.
+    int status;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    cleanup_cgroup();
+    if (n != ssize_t(sizeof ce)) return fail(Error::system("container init failed without a report"));
+    return fail(child_error(ce));
+  }
+  Started out;
+  out.pid = pid;
+  out.pidfd.reset(int(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!out.pidfd) return fail(Error::from_errno(errno, "pidfd_open"));
+  return out;
+}
+
+Result<void> destroy(const spec::Spec& s, const std::string& /*id*/) {
+  if (s.linux.cgroups_path.empty()) return {};
+  return cgroups::make_cgroup(s.linux.cgroups_path)->destroy();
+}
+
+}  // namespace mydocker::libcontainer

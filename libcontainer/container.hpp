@@ -1,0 +1,40 @@
+#pragma once
+// libcontainer's entry points: run an OCI bundle's process as a container,
+// and clean up after it. Knows nothing of the daemon.
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+#include "libcontainer/spec/spec.hpp"
+
+namespace mydocker::libcontainer {
+
+// fds to become 0/1/2 in the container; -1 = /dev/null. With
+// process.terminal they are the pty slave, and the child takes it as its
+// controlling terminal.
+struct Stdio {
+  int in = -1, out = -1, err = -1;
+};
+
+struct StartOptions {
+  std::string id;
+  std::string bundle;
+  Stdio stdio;
+};
+
+struct Started {
+  pid_t pid = -1;
+  UniqueFd pidfd;  // of the container's init
+};
+
+// Returns once execve() succeeded in the child, or with the child's error
+// (then the child is reaped, its cgroup removed, nothing left behind). The
+// caller is the init's parent and reaps it.
+Result<Started> start(const spec::Spec& spec, const StartOptions& options);
+
+// After the init exited: kills leftovers and removes the cgroup.
+Result<void> destroy(const spec::Spec& spec, const std::string& id);
+
+}  // namespace mydocker::libcontainer

@@ -1,0 +1,77 @@
+#pragma once
+// The subset of the OCI runtime spec (config.json) that libcontainer runs.
+// Unknown fields are ignored on input.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace mydocker::libcontainer::spec {
+
+struct User {
+  uint32_t uid = 0, gid = 0;
+  std::vector<uint32_t> additional_gids;
+};
+struct Capabilities {
+  std::vector<std::string> bounding, effective, permitted, inheritable, ambient;
+};
+struct Rlimit {
+  std::string type;
+  uint64_t hard = 0, soft = 0;
+};
+struct Process {
+  bool terminal = false;
+  User user;
+  std::vector<std::string> args, env;
+  std::string cwd = "/";
+  Capabilities capabilities;
+  std::vector<Rlimit> rlimits;
+  bool no_new_privileges = false;
+};
+struct Root {
+  std::string path;
+  bool readonly = false;
+};
+struct Mount {
+  std::string destination, type, source;
+  std::vector<std::string> options;
+};
+struct Namespace {
+  std::string type;  // pid, network, mount, ipc, uts, user, cgroup
+  std::string path;
+};
+struct Resources {
+  std::optional<int64_t> memory_limit, memory_swap;
+  std::optional<uint64_t> cpu_shares;
+  std::optional<int64_t> cpu_quota;
+  std::optional<uint64_t> cpu_period;
+  std::string cpuset_cpus, cpuset_mems;
+  std::optional<int64_t> pids_limit;
+};
+struct Linux {
+  std::vector<Namespace> namespaces;
+  std::vector<std::string> masked_paths, readonly_paths;
+  std::string cgroups_path;
+  Resources resources;
+  std::map<std::string, std::string> sysctl;
+};
+struct Spec {
+  std::string oci_version = "1.0.2";
+  Process process;
+  Root root;
+  std::string hostname;
+  std::vector<Mount> mounts;
+  Linux linux;
+  std::map<std::string, std::string> annotations;
+};
+
+Result<Spec> parse(std::string_view json_text);
+std::string serialize(const Spec& spec);
+// Reads bundle_dir/config.json; a relative root.path is made absolute.
+Result<Spec> load(const std::string& bundle_dir);
+
+}  // namespace mydocker::libcontainer::spec
