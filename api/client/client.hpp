@@ -1,0 +1,71 @@
+#pragma once
+// The HTTP client the CLI uses: the Docker Engine API over a Unix socket,
+// with version negotiation, streamed bodies and hijacked connections. No
+// Boost types in this header.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+namespace mydocker::api::client {
+
+struct Response {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+// A raw connection after "101 UPGRADED", with any bytes that arrived
+// together with the response header.
+struct Hijacked {
+  UniqueFd fd;
+  std::string early;
+};
+
+// One request whose response is read in parts (wait: the header comes at
+// once, the body when the container exits).
+class PendingResponse {
+ public:
+  virtual ~PendingResponse() = default;
+  virtual int status() const = 0;
+  // Reads the next piece of the body; false at its end.
+  virtual Result<bool> next(std::string& out) = 0;
+  Result<std::string> rest();
+};
+
+class Client {
+ public:
+  // host: "unix:///run/mydocker.sock"
+  explicit Client(std::string host);
+  ~Client();
+
+  const std::string& host() const { return host_; }
+  // HEAD /_ping; picks min(1.48, the daemon's Api-Version) as the path prefix.
+  Result<void> negotiate();
+
+  Result<Response> request(std::string_view method, const std::string& path, std::string_view body = {},
+                           std::string_view content_type = "application/json");
+  // Body from a file or stdin (fd), streamed.
+  Result<std::unique_ptr<PendingResponse>> upload(std::string_view method, const std::string& path, int body_fd,
+                                                  std::string_view content_type);
+  Result<std::unique_ptr<PendingResponse>> open(std::string_view method, const std::string& path,
+                                                std::string_view body = {});
+  Result<Hijacked> hijack(std::string_view method, const std::string& path, std::string_view body = {});
+
+ private:
+  std::string versioned(const std::string& path) const;
+
+  std::string host_;
+  std::string socket_path_;
+  std::string version_ = "1.48";
+};
+
+// The daemon's {"message": ...} as an Error (or the raw body / status).
+Error error_from(const Response& r);
+std::string url_encode(std::string_view s);
+
+}  // namespace mydocker::api::client

@@ -1,0 +1,27 @@
+#include "commands/context.hpp"
+
+#include <iostream>
+
+namespace mydocker::cli {
+
+int print_daemon_error(const Error& e) {
+  if (e.kind == ErrorKind::Unavailable && e.message.rfind("Cannot connect", 0) == 0)
+    std::cerr << e.message << "\n";
+  else
+    std::cerr << "Error response from daemon: " << e.message << "\n";
+  return 1;
+}
+
+Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path) {
+  TRY_ASSIGN(auto r, c.request("GET", path));
+  if (r.status >= 400) return fail(api::client::error_from(r));
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded()) return fail(Error::system("invalid JSON from daemon"));
+  return j;
+}
+
+Result<nlohmann::json> inspect_container(api::client::Client& c, const std::string& name) {
+  return get_json(c, "/containers/" + api::client::url_encode(name) + "/json");
+}
+
+}  // namespace mydocker::cli

@@ -1,0 +1,39 @@
+#pragma once
+// What every command gets: the API client and the place to put its exit
+// code. Commands register themselves on a CLI11 parent (the root app or a
+// group such as `container`), so `mydocker ps` and `mydocker container ls`
+// share one implementation.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/client/client.hpp"
+
+namespace mydocker::cli {
+
+struct Context {
+  api::client::Client* client = nullptr;
+  int exit_code = 0;
+  // Sets up the client lazily (after flags are parsed) and negotiates.
+  std::function<api::client::Client&()> connect;
+};
+
+// "Error response from daemon: ..." on stderr; returns 1.
+int print_daemon_error(const Error& e);
+// A request that must succeed: the JSON body, or the error.
+Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path);
+// GET /containers/{name}/json.
+Result<nlohmann::json> inspect_container(api::client::Client& c, const std::string& name);
+
+void add_run_commands(CLI::App& parent, Context& ctx);        // run, create
+void add_lifecycle_commands(CLI::App& parent, Context& ctx);  // start stop kill restart rm wait
+void add_ps_command(CLI::App& parent, Context& ctx, const std::string& name, const std::vector<std::string>& aliases);
+void add_logs_command(CLI::App& parent, Context& ctx);
+void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type);
+void add_container_prune(CLI::App& parent, Context& ctx);
+void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
+void add_system_commands(CLI::App& root, Context& ctx);
+// Renders rows through a --format (with or without `table`); 0 or 1.
+int render_rows(const std::vector<nlohmann::json>& rows, std::string fmt, const nlohmann::json& headers);
+
+}  // namespace mydocker::cli

@@ -1,0 +1,169 @@
+// start, stop, kill, restart, rm, wait: one request per name, each name
+// printed on success, errors reported per name, exit 1 if any failed.
+#include <iostream>
+
+#include "commands/context.hpp"
+#include "common/human.hpp"
+
+namespace mydocker::cli {
+
+using api::client::url_encode;
+
+namespace {
+using Action = std::function<Result<std::string>(api::client::Client&, const std::string&)>;
+
+int for_each(Context& ctx, const std::vector<std::string>& names, const Action& action) {
+  auto& c = ctx.connect();
+  int rc = 0;
+  for (const auto& n : names) {
+    auto out = action(c, n);
+    if (!out) {
+      rc = print_daemon_error(out.error());
+      continue;
+    }
+    std::cout << *out << "\n";
+  }
+  return rc;
+}
+
+Action simple_post(std::string suffix_fmt) {
+  return [suffix_fmt](api::client::Client& c, const std::string& n) -> Result<std::string> {
+    TRY_ASSIGN(auto r, c.request("POST", "/containers/" + url_encode(n) + suffix_fmt));
+    if (r.status >= 400) return fail(api::client::error_from(r));
+    return n;
+  };
+}
+
+void add_names(CLI::App* c, std::vector<std::string>& names) {
+  c->add_option("CONTAINER", names, "Containers")->required();
+}
+}  // namespace
+
+void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto attach = std::make_shared<bool>(false);
+    auto interactive = std::make_shared<bool>(false);
+    CLI::App* c = parent.add_subcommand("start", "Start one or more stopped containers");
+    add_names(c, *names);
+    c->add_flag("-a,--attach", *attach, "Attach STDOUT/STDERR and forward signals");
+    c->add_flag("-i,--interactive", *interactive, "Attach container's STDIN");
+    c->callback([&ctx, names] { ctx.exit_code = for_each(ctx, *names, simple_post("/start")); });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto timeout = std::make_shared<int>(-1);
+    auto signal = std::make_shared<std::string>();
+    CLI::App* c = parent.add_subcommand("stop", "Stop one or more running containers");
+    add_names(c, *names);
+    c->add_option("-t,--time,--timeout", *timeout, "Seconds to wait before killing the container");
+    c->add_option("-s,--signal", *signal, "Signal to send to the container");
+    c->callback([&ctx, names, timeout, signal] {
+      std::string q;
+      if (*timeout >= 0) q += "t=" + std::to_string(*timeout);
+      if (!signal->empty()) q += std::string(q.empty() ? "" : "&") + "signal=" + url_encode(*signal);
+      ctx.exit_code = for_each(ctx, *names, simple_post("/stop" + (q.empty() ? "" : "?" + q)));
+    });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto timeout = std::make_shared<int>(-1);
+    CLI::App* c = parent.add_subcommand("restart", "Restart one or more containers");
+    add_names(c, *names);
+    c->add_option("-t,--time,--timeout", *timeout, "Seconds to wait before killing the container");
+    c->callback([&ctx, names, timeout] {
+      ctx.exit_code = for_each(ctx, *names, simple_post("/restart" + (*timeout >= 0 ? "?t=" + std::to_string(*timeout) : "")));
+    });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto signal = std::make_shared<std::string>();
+    CLI::App* c = parent.add_subcommand("kill", "Kill one or more running containers");
+    add_names(c, *names);
+    c->add_option("-s,--signal", *signal, "Signal to send to the container");
+    c->callback([&ctx, names, signal] {
+      ctx.exit_code = for_each(ctx, *names, simple_post("/kill" + (signal->empty() ? "" : "?signal=" + url_encode(*signal))));
+    });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto force = std::make_shared<bool>(false);
+    auto volumes = std::make_shared<bool>(false);
+    CLI::App* c = parent.add_subcommand("rm", "Remove one or more containers");
+    c->alias("remove");
+    add_names(c, *names);
+    c->add_flag("-f,--force", *force, "Force the removal of a running container (uses SIGKILL)");
+    c->add_flag("-v,--volumes", *volumes, "Remove anonymous volumes associated with the container");
+    c->callback([&ctx, names, force, volumes] {
+      std::string q = std::string(*volumes ? "v=1" : "") + (*force ? std::string(*volumes ? "&" : "") + "force=1" : "");
+      ctx.exit_code = for_each(ctx, *names, [q](api::client::Client& cl, const std::string& n) -> Result<std::string> {
+        TRY_ASSIGN(auto r, cl.request("DELETE", "/containers/" + url_encode(n) + (q.empty() ? "" : "?" + q)));
+        if (r.status >= 400) return fail(api::client::error_from(r));
+        return n;
+      });
+    });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    CLI::App* c = parent.add_subcommand("wait", "Block until one or more containers stop, then print their exit codes");
+    add_names(c, *names);
+    c->callback([&ctx, names] {
+      ctx.exit_code = for_each(ctx, *names, [](api::client::Client& cl, const std::string& n) -> Result<std::string> {
+        TRY_ASSIGN(auto pending, cl.open("POST", "/containers/" + url_encode(n) + "/wait"));
+        TRY_ASSIGN(std::string body, pending->rest());
+        if (pending->status() >= 400) {
+          api::client::Response r;
+          r.status = pending->status();
+          r.body = body;
+          return fail(api::client::error_from(r));
+        }
+        auto j = nlohmann::json::parse(body, nullptr, false);
+        return std::to_string(j.is_object() ? j.value("StatusCode", -1) : -1);
+      });
+    });
+  }
+}
+
+void add_container_prune(CLI::App& parent, Context& ctx) {
+  auto force = std::make_shared<bool>(false);
+  auto filters = std::make_shared<std::vector<std::string>>();
+  CLI::App* c = parent.add_subcommand("prune", "Remove all stopped containers");
+  c->add_flag("-f,--force", *force, "Do not prompt for confirmation");
+  c->add_option("--filter", *filters, "Provide filter values (e.g. \"until=<timestamp>\")")->allow_extra_args(false);
+  c->callback([&ctx, force, filters] {
+    if (!*force) {
+      std::cout << "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] " << std::flush;
+      std::string answer;
+      std::getline(std::cin, answer);
+      if (answer != "y" && answer != "Y") {
+        ctx.exit_code = 0;
+        return;
+      }
+    }
+    nlohmann::json f = nlohmann::json::object();
+    for (const auto& kv : *filters) {
+      auto eq = kv.find('=');
+      f[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
+    }
+    auto& cl = ctx.connect();
+    auto r = cl.request("POST", "/containers/prune" + (f.empty() ? "" : "?filters=" + url_encode(f.dump())));
+    if (!r) {
+      ctx.exit_code = print_daemon_error(r.error());
+      return;
+    }
+    if (r->status >= 400) {
+      ctx.exit_code = print_daemon_error(api::client::error_from(*r));
+      return;
+    }
+    auto j = nlohmann::json::parse(r->body, nullptr, false);
+    auto deleted = j.is_object() ? j.value("ContainersDeleted", nlohmann::json::array()) : nlohmann::json::array();
+    if (deleted.is_array() && !deleted.empty()) {
+      std::cout << "Deleted Containers:\n";
+      for (const auto& id : deleted) std::cout << id.get<std::string>() << "\n";
+      std::cout << "\n";
+    }
+    std::cout << "Total reclaimed space: " << human::size(double(j.is_object() ? j.value("SpaceReclaimed", int64_t(0)) : 0)) << "\n";
+  });
+}
+
+}  // namespace mydocker::cli

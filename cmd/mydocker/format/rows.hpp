@@ -1,0 +1,24 @@
+#pragma once
+// What `ps` and `images` rows offer to --format templates, with Docker's
+// field names, and the table headers Docker prints for them.
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace mydocker::cli::format {
+
+// From one element of GET /containers/json.
+nlohmann::json container_row(const nlohmann::json& c, bool trunc, int64_t now_s);
+// From one element of GET /images/json, for one of its tags.
+nlohmann::json image_row(const nlohmann::json& img, const std::string& repo_tag, bool trunc, int64_t now_s);
+
+nlohmann::json container_headers();
+nlohmann::json image_headers();
+
+inline constexpr const char* kDefaultPsFormat =
+    "{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+inline constexpr const char* kDefaultImagesFormat = "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+
+// "0.0.0.0:8080->80/tcp, 443/tcp" from the Ports array.
+std::string ports_string(const nlohmann::json& ports);
+
+}  // namespace mydocker::cli::format
