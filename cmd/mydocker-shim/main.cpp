@@ -4,6 +4,7 @@
 // libcontainer, reports the init pid (or the error) on fd 3, then owns the
 // container's stdio, writes its json-file log, serves attached clients,
 // reaps the init and records the exit status.
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -52,6 +53,22 @@ void write_exit_file(const std::string& path, int code) {
   std::string j = "{\"ExitCode\":" + std::to_string(code) + ",\"FinishedAt\":\"" +
                   timeutil::format_rfc3339_nano(timeutil::now_ns()) + "\",\"OOMKilled\":false}";
   (void)fs::write_file_atomic(path, j, 0600);
+}
+
+void close_foreign_fds(const shim::Args& args) {
+  DIR* d = ::opendir("/proc/self/fd");
+  if (!d) return;
+  std::vector<int> foreign;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    int fd = std::atoi(e->d_name);
+    if (fd <= kReportFd || fd == ::dirfd(d)) continue;
+    bool ours = false;
+    for (const auto& a : args.attaches) ours |= a.fd == fd;
+    if (!ours) foreign.push_back(fd);
+  }
+  ::closedir(d);
+  for (int fd : foreign) ::close(fd);
 }
 
 int run_shim(const shim::Args& args) {
@@ -114,7 +131,9 @@ int main(int argc, char** argv) {
     report_error(args.error());
     return 2;
   }
-  // Inherited descriptors must not reach the container.
+  // Descriptors the daemon inherited from whoever started it must not
+  // reach the container; ours are kept but closed on exec.
+  close_foreign_fds(*args);
   ::fcntl(kReportFd, F_SETFD, FD_CLOEXEC);
   for (const auto& a : args->attaches) ::fcntl(a.fd, F_SETFD, FD_CLOEXEC);
   ::signal(SIGPIPE, SIG_IGN);

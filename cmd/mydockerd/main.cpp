@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <climits>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -64,6 +65,8 @@ std::string daemon_id(const daemon::store::Paths& paths) {
 }
 
 int run(const Flags& flags) {
+  // Logs go to stderr, as dockerd's (systemd's journal takes them there).
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("mydockerd"));
   spdlog::set_level(spdlog::level::from_str(flags.log_level));
   if (!flags.host.starts_with("unix://")) {
     spdlog::error("only unix:// hosts are supported: {}", flags.host);

@@ -44,8 +44,9 @@ Result<void> ImageService::restore() {
   }
   if (auto text = fs::read_file(repositories_file())) {
     json repos = json::parse(*text, nullptr, false);
-    if (repos.is_object())
-      for (auto& [repo, tags] : repos.value("Repositories", json::object()).items())
+    const json all = repos.is_object() ? repos.value("Repositories", json::object()) : json::object();
+    if (all.is_object())
+      for (auto& [repo, tags] : all.items())
         for (auto& [ref, id] : tags.items())
           if (images_.contains(id.get<std::string>())) tags_[ref] = id.get<std::string>();
   }

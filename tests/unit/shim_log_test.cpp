@@ -68,6 +68,6 @@ TEST(JsonLog, OneEntryPerLineWithPartialLinesJoined) {
 
 TEST(JsonLog, EscapesControlAndInvalidUtf8LikeDocker) {
   std::string out;
-  shim::append_json_escaped(out, std::string("a\"b\\c\td\x01<\xff\xc3\xa9", 13));
+  shim::append_json_escaped(out, std::string("a\"b\\c\td\x01<\xff\xc3\xa9", 12));
   EXPECT_EQ(out, "a\\\"b\\\\c\\td\\u0001\\u003c\xEF\xBF\xBD\xc3\xa9");
 }

@@ -64,7 +64,8 @@ json container_row(const json& c, bool trunc, int64_t now) {
     size = human::size(double(c.value("SizeRw", int64_t(0)))) + " (virtual " +
            human::size(double(c.value("SizeRootFs", int64_t(0)))) + ")";
   std::string networks;
-  for (auto& [k, v] : c.value("NetworkSettings", json::object()).value("Networks", json::object()).items())
+  const json nets = c.value("NetworkSettings", json::object()).value("Networks", json::object());
+  for (auto& [k, v] : nets.items())
     networks += (networks.empty() ? "" : ",") + k;
   return {{"ID", trunc ? id.substr(0, 12) : id},
           {"Image", image},
