@@ -143,8 +143,10 @@ int resolve_user(const char* spec, ResolvedUser& r) {
       r.gid = gid_t(num);
     }
   }
-  // Supplementary groups: every group that lists the user by name.
-  r.ngroups = 0;
+  // Supplementary groups: the primary group, then every group that lists
+  // the user by name (as runc builds them for Docker).
+  r.groups[0] = r.gid;
+  r.ngroups = 1;
   if (n > 0 && user_name[0]) {
     size_t un = std::strlen(user_name);
     each_line(buf, size_t(n), [&](const char* line, const char* end) {
@@ -160,7 +162,8 @@ int resolve_user(const char* spec, ResolvedUser& r) {
       while (m < mend) {
         const char* comma = static_cast<const char*>(std::memchr(m, ',', size_t(mend - m)));
         const char* me = comma ? comma : mend;
-        if (equals(m, size_t(me - m), user_name, un) && r.ngroups < kMaxGroups) r.groups[r.ngroups++] = gid_t(gid);
+        if (equals(m, size_t(me - m), user_name, un) && r.ngroups < kMaxGroups && gid_t(gid) != r.gid)
+          r.groups[r.ngroups++] = gid_t(gid);
         m = me + 1;
       }
       return false;

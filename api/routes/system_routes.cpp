@@ -33,9 +33,8 @@ std::string kernel_release() {
 
 void register_system_routes(Router& r, Backend& b) {
   r.add("GET", "/_ping", [](Request& req, Responder& res) {
-    // HEAD gets the same headers and no body.
-    if (req.method == "HEAD") return res.send_text(200, "", "text/plain; charset=utf-8");
-    res.send_text(200, "OK", "text/plain; charset=utf-8");
+    // HEAD gets the same headers and no body (Docker sends no-cache headers too).
+    res.send_text(200, req.method == "HEAD" ? "" : "OK", "text/plain; charset=utf-8", true);
   });
   r.add("GET", "/version", [](Request&, Responder& res) {
     utsname u{};

@@ -50,9 +50,13 @@ class BeastResponder final : public Responder {
   bool done() const { return sent_; }
   bool keep_alive() const { return keep_alive_ && !hijacked_ && !streamed_; }
 
-  void send_text(int status, std::string_view body, std::string_view content_type) override {
+  void send_text(int status, std::string_view body, std::string_view content_type, bool no_cache = false) override {
     http::response<http::string_body> res{http::status(status), version_};
     common_headers(res.base());
+    if (no_cache) {
+      res.set(http::field::cache_control, "no-cache, no-store, must-revalidate");
+      res.set(http::field::pragma, "no-cache");
+    }
     if (!content_type.empty()) res.set(http::field::content_type, content_type);
     res.body() = std::string(body);
     res.keep_alive(keep_alive_);

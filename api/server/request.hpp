@@ -38,7 +38,7 @@ class Responder {
   virtual ~Responder() = default;
   virtual void send_json(int status, const nlohmann::json& body) = 0;
   virtual void send_empty(int status) = 0;
-  virtual void send_text(int status, std::string_view body, std::string_view content_type) = 0;
+  virtual void send_text(int status, std::string_view body, std::string_view content_type, bool no_cache = false) = 0;
   virtual void send_error(const Error& e) = 0;
   // Chunked streaming; content_type may be empty (then none is sent, as for logs).
   virtual bool begin_stream(int status, std::string_view content_type) = 0;

@@ -180,10 +180,11 @@ struct Parser {
       if (toks[0].kind == Tok::Ident && (toks[0].text == "end" || toks[0].text == "else")) {
         if (toks[0].text == "else" && toks.size() > 1) {
           // "else if ...": an if nested in the else branch.
-          --pos;
-          pieces[pos].second = text.substr(text.find("else") + 4);
+          if (toks[1].kind != Tok::Ident || toks[1].text != "if") return fail(parse_error("unexpected tokens after else"));
+          const size_t after_else = text.find("else") + 4;
+          const std::string cond = text.substr(text.find("if", after_else) + 2);
           auto n = std::make_shared<Template::Node>();
-          TRY_VOID(parse_block(n, Template::Node::If, pieces[pos++].second));
+          TRY_VOID(parse_block(n, Template::Node::If, cond));
           out.push_back(n);
           return std::string("else-if");
         }
