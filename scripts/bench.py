@@ -59,6 +59,10 @@ def main():
         print("run --rm busybox true: median %.1f ms (min %.1f, max %.1f, n=20)" %
               (statistics.median(runs), min(runs), max(runs)))
 
+        if os.path.exists("/usr/local/bin/docker"):
+            druns = timed(["/usr/local/bin/docker", "-H", sock, "run", "--rm", "busybox", "true"], 10)
+            print("docker CLI run --rm busybox true against mydockerd: median %.1f ms (n=10)" % statistics.median(druns))
+
         ids = []
         for i in range(20):
             ids.append(subprocess.run(cli + ["run", "-d", "busybox", "sleep", "1000"], check=True,
