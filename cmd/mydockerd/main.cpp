@@ -31,6 +31,7 @@ struct Flags {
   std::string exec_root = "/run/mydocker";
   std::string pidfile;
   std::string log_level = "info";
+  std::string storage_driver = "overlay2";
 };
 
 // Holds an exclusive lock on the data root for the daemon's lifetime.
@@ -88,13 +89,16 @@ int run(const Flags& flags) {
   (void)fs::mkdir_all(paths.tmp_dir(), 0700);
   if (!flags.pidfile.empty()) (void)fs::write_file_atomic(flags.pidfile, std::to_string(::getpid()) + "\n");
 
-  daemon::images::LayerStore layers(paths.data_root);
+  daemon::images::LayerStore layers(paths.data_root, flags.storage_driver);
   daemon::images::ImageService images(paths.data_root, layers);
   daemon::containers::ExitMonitor monitor;
   daemon::containers::ContainerService containers(paths, images, layers, monitor,
                                                   {self_dir() + "/mydocker-shim"});
-  for (auto r : {layers.restore(), images.restore(), containers.restore()}) {
-    if (!r) {
+  // In order: containers need their images, images their layers.
+  const std::function<Result<void>()> restores[] = {[&] { return layers.restore(); }, [&] { return images.restore(); },
+                                                    [&] { return containers.restore(); }};
+  for (const auto& restore : restores) {
+    if (auto r = restore(); !r) {
       spdlog::error("restore: {}", r.error().message);
       return 1;
     }
@@ -149,6 +153,8 @@ int main(int argc, char** argv) {
   app.add_option("--exec-root", flags.exec_root, "Root directory for execution state files")->capture_default_str();
   app.add_option("-p,--pidfile", flags.pidfile, "Path to use for daemon PID file");
   app.add_option("-l,--log-level", flags.log_level, "Set the logging level (debug, info, warn, error)")
+      ->capture_default_str();
+  app.add_option("-s,--storage-driver", flags.storage_driver, "Storage driver to use (overlay2, vfs)")
       ->capture_default_str();
   app.set_version_flag("-v,--version", "mydockerd version 0.1.0");
   CLI11_PARSE(app, argc, argv);

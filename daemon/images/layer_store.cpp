@@ -20,7 +20,8 @@ namespace {
 std::string hex_of(const std::string& digest) { return digest.substr(digest.find(':') + 1); }
 }  // namespace
 
-LayerStore::LayerStore(std::string data_root) : root_(std::move(data_root)) {}
+LayerStore::LayerStore(std::string data_root, std::string driver)
+    : root_(std::move(data_root)), driver_(std::move(driver)) {}
 
 std::string LayerStore::layerdb(const std::string& chain_id) const {
   return root_ + "/image/overlay2/layerdb/sha256/" + hex_of(chain_id);
@@ -29,9 +30,11 @@ std::string LayerStore::layerdb(const std::string& chain_id) const {
 Result<void> LayerStore::restore() {
   TRY_VOID(fs::mkdir_all(root_ + "/image/overlay2/layerdb/sha256", 0700));
   TRY_VOID(fs::mkdir_all(root_ + "/overlay2", 0710));
-  overlay_ = detect_overlay();
+  if (driver_ != "overlay2" && driver_ != "vfs")
+    return fail(Error::invalid("unsupported storage driver: " + driver_ + " (overlay2 or vfs)"));
+  overlay_ = driver_ == "overlay2" && detect_overlay();
   if (!overlay_) {
-    spdlog::warn("overlayfs is not usable here: containers get a copied root (vfs)");
+    if (driver_ == "overlay2") spdlog::warn("overlayfs is not usable here: containers get a copied root (vfs)");
     TRY_VOID(fs::mkdir_all(root_ + "/vfs/dir", 0710));
   }
   return {};

@@ -24,7 +24,9 @@ struct RootfsPlan {
 
 class LayerStore {
  public:
-  explicit LayerStore(std::string data_root);
+  // driver: "overlay2" (used when the kernel and file system allow it,
+  // otherwise vfs) or "vfs" (always copy), as dockerd's --storage-driver.
+  explicit LayerStore(std::string data_root, std::string driver = "overlay2");
   Result<void> restore();
   bool overlay_supported() const { return overlay_; }
 
@@ -47,6 +49,7 @@ class LayerStore {
   bool detect_overlay();
 
   std::string root_;
+  std::string driver_;
   bool overlay_ = false;
   mutable std::mutex mu_;
 };

@@ -22,7 +22,8 @@ def pytest_addoption(parser):
 
 
 class Daemon:
-    def __init__(self, bindir, root):
+    def __init__(self, bindir, root, extra_args=()):
+        self.extra_args = list(extra_args)
         self.bindir = bindir
         self.root = root
         self.sock = os.path.join(root, "d.sock")
@@ -35,7 +36,7 @@ class Daemon:
     def start(self):
         self.proc = subprocess.Popen(
             [os.path.join(self.bindir, "mydockerd"), "-H", self.host, "--data-root", self.data_root,
-             "--exec-root", self.exec_root, "--log-level", "debug"],
+             "--exec-root", self.exec_root, "--log-level", "debug"] + self.extra_args,
             stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -107,16 +108,19 @@ def mounts_under(path):
         return [l.split()[4] for l in f if l.split()[4].startswith(path)]
 
 
-@pytest.fixture(scope="session")
-def daemon(request):
+def start_daemon_with_busybox(request, extra_args=()):
     bindir = os.path.abspath(request.config.getoption("--bindir"))
     root = tempfile.mkdtemp(prefix="mdk", dir="/tmp")
-    d = Daemon(bindir, root)
+    d = Daemon(bindir, root, extra_args)
     d.start()
     tar = os.path.join(root, "busybox.tar")
     subprocess.run(["bash", os.path.join(REPO, "scripts", "make-busybox-image.sh"), tar,
                     "%s -H %s" % (os.path.join(bindir, "mydocker"), d.host)], check=True, capture_output=True)
-    yield d
+    return d
+
+
+def teardown_daemon(d):
+    root = d.root
     # Leave nothing behind: containers, then the daemon, then the folder.
     if d.proc is None or d.proc.poll() is not None:
         d.start()
@@ -130,3 +134,18 @@ def daemon(request):
     shutil.rmtree(root, ignore_errors=True)
     assert leftover_mounts == [], leftover_mounts
     assert leftover_cgroups == [], leftover_cgroups
+
+
+@pytest.fixture(scope="session")
+def daemon(request):
+    d = start_daemon_with_busybox(request)
+    yield d
+    teardown_daemon(d)
+
+
+@pytest.fixture
+def vfs_daemon(request):
+    """A second daemon whose containers get copied roots instead of overlayfs."""
+    d = start_daemon_with_busybox(request, ["--storage-driver", "vfs"])
+    yield d
+    teardown_daemon(d)

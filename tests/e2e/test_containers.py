@@ -218,3 +218,34 @@ def test_second_daemon_on_same_root_refused(daemon):
                        capture_output=True, text=True, timeout=10)
     assert p.returncode != 0
     assert "already using data root" in p.stderr
+
+
+def test_vfs_storage_driver_copies_the_root(vfs_daemon):
+    d = vfs_daemon
+    assert d.docker("info", "--format", "{{.Driver}}").stdout.strip() == "vfs"
+    cid = d.cli("run", "--name", "v1", "busybox", "sh", "-c", "echo data > /made; cat /made; ls /bin/busybox").stdout
+    assert cid == "data\n/bin/busybox\n"
+    full = d.cli("inspect", "-f", "{{.Id}}", "v1").stdout.strip()
+    copy = os.path.join(d.data_root, "vfs", "dir", full)
+    assert os.path.exists(os.path.join(copy, "made"))          # the container wrote into its own copy
+    assert os.stat(os.path.join(copy, "bin", "busybox")).st_mode & 0o111
+    assert not [m for m in open("/proc/self/mountinfo") if d.root in m]
+    d.cli("rm", "v1", check=True)
+    assert not os.path.exists(copy)
+
+
+def test_sigterm_stops_daemon_but_not_containers(request):
+    from conftest import start_daemon_with_busybox, teardown_daemon
+    d = start_daemon_with_busybox(request)
+    try:
+        d.cli("run", "-d", "--name", "keeps", "busybox", "sleep", "1000", check=True)
+        pid = int(d.cli("inspect", "-f", "{{.State.Pid}}", "keeps").stdout)
+        d.proc.send_signal(signal.SIGTERM)
+        assert d.proc.wait(timeout=10) == 0
+        d.proc = None
+        assert not os.path.exists(d.sock)
+        os.kill(pid, 0)  # the container outlived the daemon
+        d.start()
+        assert d.cli("inspect", "-f", "{{.State.Running}}", "keeps").stdout == "true\n"
+    finally:
+        teardown_daemon(d)
