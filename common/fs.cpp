@@ -80,7 +80,7 @@ Result<void> mkdir_all(const std::string& path, mode_t mode) {
     if (::mkdir(cur.c_str(), mode) != 0 && errno != EEXIST)
       return fail(Error::from_errno(errno, "mkdir " + cur));
   }
-  if (!is_dir(path)) return fail(Error::system("mkdir " + path + ": not a directory"));
+  if (!is_dir(path)) return fail(Error::internal("mkdir " + path + ": not a directory"));
   return {};
 }
 
@@ -92,7 +92,7 @@ Result<void> remove_at(int dirfd, const char* name, dev_t parent_dev, const std:
     return fail(Error::from_errno(errno, "stat " + shown));
   }
   if (S_ISDIR(st.st_mode)) {
-    if (st.st_dev != parent_dev) return fail(Error::system("refusing to remove mount point " + shown));
+    if (st.st_dev != parent_dev) return fail(Error::internal("refusing to remove mount point " + shown));
     UniqueFd sub(::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!sub) return fail(Error::from_errno(errno, "open " + shown));
     DIR* d = ::fdopendir(::dup(sub.get()));

@@ -222,7 +222,7 @@ Error child_error(const ChildError& e) {
   }
   if (step == ChildStep::Cwd)
     return Error::invalid("chdir to cwd (\"" + detail + "\") set in config.json failed: " + why);
-  Error err = Error::system(std::string(step_name(step)) + (detail.empty() ? "" : " " + detail) + ": " + why);
+  Error err = Error::internal(std::string(step_name(step)) + (detail.empty() ? "" : " " + detail) + ": " + why);
   err.err_no = e.err;
   return err;
 }
@@ -291,7 +291,7 @@ Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     cleanup_cgroup();
-    if (n != ssize_t(sizeof ce)) return fail(Error::system("container init failed without a report"));
+    if (n != ssize_t(sizeof ce)) return fail(Error::internal("container init failed without a report"));
     return fail(child_error(ce));
   }
   Started out;

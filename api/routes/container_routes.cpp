@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/routes/routes.hpp"
+#include "common/stream_frame.hpp"
 #include "common/time.hpp"
 #include "daemon/containers/signals.hpp"
 
@@ -115,8 +116,8 @@ void handle_logs(Backend& b, Request& req, Responder& res) {
   auto r = b.containers.logs(req.param("id"), opt, [&](int stream, std::string_view data) {
     if (!started) started = res.begin_stream(200, "");
     if (tty) return res.write_chunk(data);
-    frame.assign({char(stream), 0, 0, 0, char((data.size() >> 24) & 0xff), char((data.size() >> 16) & 0xff),
-                  char((data.size() >> 8) & 0xff), char(data.size() & 0xff)});
+    const auto header = stream_frame_header(stream, data.size());
+    frame.assign(header.begin(), header.end());
     frame.append(data);
     return res.write_chunk(frame);
   }, tty);

@@ -106,7 +106,7 @@ class BeastResponder final : public Responder {
     beast::error_code ec;
     asio::write(s_, asio::buffer(head), ec);
     sent_ = hijacked_ = true;
-    if (ec) return fail(Error::system("write upgrade response: " + ec.message()));
+    if (ec) return fail(Error::internal("write upgrade response: " + ec.message()));
     int fd = ::fcntl(s_.native_handle(), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return fail(Error::from_errno(errno, "dup connection"));
     return UniqueFd(fd);
@@ -272,7 +272,7 @@ Result<void> HttpServer::listen() {
   impl_->acceptor.open(ep.protocol(), ec);
   if (!ec) impl_->acceptor.bind(ep, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return fail(Error::system("listen on unix://" + path + ": " + ec.message()));
+  if (ec) return fail(Error::internal("listen on unix://" + path + ": " + ec.message()));
   ::chmod(path.c_str(), impl_->options.socket_mode);
   return {};
 }

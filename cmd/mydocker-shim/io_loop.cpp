@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/stream_frame.hpp"
+
 namespace mydocker::shim {
 
 namespace {
@@ -156,11 +158,10 @@ void IoLoop::on_output(int stream) {
 }
 
 void IoLoop::broadcast(int stream, const char* data, size_t len) {
-  char header[8] = {char(stream), 0, 0, 0, char((len >> 24) & 0xff), char((len >> 16) & 0xff),
-                    char((len >> 8) & 0xff), char(len & 0xff)};
+  const auto header = stream_frame_header(stream, len);
   for (auto& c : clients_) {
     if (!c.fd || (stream == 1 && !c.out) || (stream == 2 && !c.err)) continue;
-    if (!cfg_.tty) send_to(c, std::string_view(header, 8));
+    if (!cfg_.tty) send_to(c, std::string_view(header.data(), header.size()));
     send_to(c, std::string_view(data, len));
   }
 }

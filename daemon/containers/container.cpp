@@ -55,9 +55,19 @@ Result<Container*> Container::from_disk_json(const json& j, Container& c) {
     c.state.finished_at_ns = timeutil::parse_rfc3339(s.value("FinishedAt", "")).value_or(0);
     c.state.restart_count = s.value("RestartCount", 0);
   } catch (const json::exception& e) {
-    return fail(Error::system(std::string("corrupt container config: ") + e.what()));
+    return fail(Error::internal(std::string("corrupt container config: ") + e.what()));
   }
   return &c;
+}
+
+bool labels_match(const json& labels, const std::vector<std::string>& wanted) {
+  for (const auto& w : wanted) {
+    const auto eq = w.find('=');
+    const std::string key = w.substr(0, eq);
+    if (!labels.is_object() || !labels.contains(key)) return false;
+    if (eq != std::string::npos && labels[key] != w.substr(eq + 1)) return false;
+  }
+  return true;
 }
 
 }  // namespace mydocker::daemon::containers

@@ -55,4 +55,7 @@ struct Container {
   static Result<Container*> from_disk_json(const nlohmann::json& j, Container& into);
 };
 
+// Docker's label filter: every "key" or "key=value" must hold.
+bool labels_match(const nlohmann::json& labels, const std::vector<std::string>& wanted);
+
 }  // namespace mydocker::daemon::containers

@@ -55,18 +55,9 @@ Result<PruneResult> ContainerService::prune(const Filters& filters) {
     {
       std::lock_guard lk(c->mu);
       if (c->state.running() || c->state.status == Status::Removing) continue;
-      bool label_ok = true;
-      if (auto it = filters.find("label"); it != filters.end()) {
-        for (const auto& want : it->second) {
-          auto eq = want.find('=');
-          std::string key = want.substr(0, eq);
-          const auto& labels = c->config.value("Labels", nlohmann::json::object());
-          if (!labels.is_object() || !labels.contains(key) ||
-              (eq != std::string::npos && labels[key] != want.substr(eq + 1)))
-            label_ok = false;
-        }
-      }
-      if (!label_ok) continue;
+      if (auto it = filters.find("label");
+          it != filters.end() && !labels_match(c->config.value("Labels", nlohmann::json::object()), it->second))
+        continue;
     }
     if (remove(c->id, false, false)) out.deleted.push_back(c->id);
   }

@@ -36,7 +36,7 @@ Error report_error(const nlohmann::json& j) {
                     j.value("error", std::string("unknown error")) + ": unknown";
   if (kind == "invalid") return Error::invalid(msg);
   if (kind == "notfound") return Error::not_found(msg);
-  return Error::system(msg);
+  return Error::internal(msg);
 }
 }  // namespace
 
@@ -99,7 +99,7 @@ Result<ShimStarted> launch_shim(ShimLaunch l) {
   if (!text) return fail(text.error());
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
-    return fail(Error::system("shim for " + l.id + " exited without a report"));
+    return fail(Error::internal("shim for " + l.id + " exited without a report"));
   if (j.contains("error")) return fail(report_error(j));
   return ShimStarted{j.value("shim_pid", 0), j.value("pid", 0)};
 }

@@ -34,7 +34,7 @@ Result<void> ContainerService::stop_locked(Container& c, std::unique_lock<std::m
   ::kill(c.state.pid, SIGKILL);
   // SIGKILL cannot be caught; the exit reaches us through the shim at once.
   if (!c.changed.wait_for(lk, std::chrono::seconds(30), [&] { return !c.state.running(); }))
-    return fail(Error::system("container " + c.id + " did not exit after SIGKILL"));
+    return fail(Error::internal("container " + c.id + " did not exit after SIGKILL"));
   return {};
 }
 

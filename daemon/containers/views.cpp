@@ -101,23 +101,10 @@ bool matches_filters(const Container& c, const Filters& filters, const std::stri
         }
       } else if (key == "exited") any |= c.state.status == Status::Exited && std::to_string(c.state.exit_code) == v;
       else if (key == "ancestor") any |= image_name == v || c.image_id == v || c.image_id.substr(7).starts_with(v);
-      else if (key == "label") {
-        auto eq = v.find('=');
-        const json labels = c.config.value("Labels", json::object());
-        std::string k = v.substr(0, eq);
-        if (labels.is_object() && labels.contains(k))
-          any |= eq == std::string::npos || labels[k] == v.substr(eq + 1);
-      }
     }
     // Labels must all match; other keys are alternatives.
     if (key == "label") {
-      for (const auto& v : values) {
-        auto eq = v.find('=');
-        const json labels = c.config.value("Labels", json::object());
-        std::string k = v.substr(0, eq);
-        if (!labels.is_object() || !labels.contains(k) || (eq != std::string::npos && labels[k] != v.substr(eq + 1)))
-          return false;
-      }
+      if (!labels_match(c.config.value("Labels", json::object()), values)) return false;
       continue;
     }
     if (!any) return false;

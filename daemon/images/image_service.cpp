@@ -19,7 +19,7 @@ Result<Image> ImageService::load_image(const std::string& id) const {
   Image img;
   img.id = id;
   img.config = json::parse(bytes, nullptr, false);
-  if (img.config.is_discarded()) return fail(Error::system("corrupt image config " + id));
+  if (img.config.is_discarded()) return fail(Error::internal("corrupt image config " + id));
   img.created_ns = timeutil::parse_rfc3339(img.config.value("created", "")).value_or(0);
   std::vector<std::string> diff_ids = img.config["rootfs"].value("diff_ids", std::vector<std::string>{});
   for (const auto& chain : LayerStore::chain_ids(diff_ids)) img.size += layers_.layer_size(chain);

@@ -123,7 +123,7 @@ Result<RootfsPlan> LayerStore::create_container_layer(const std::string& id, con
   std::vector<std::string> lowers;  // top first, as overlayfs wants
   for (auto it = chains.rbegin(); it != chains.rend(); ++it) {
     std::string d = layer_diff_dir(*it);
-    if (d.empty()) return fail(Error::system("layer " + *it + " of image " + image.id + " is missing"));
+    if (d.empty()) return fail(Error::internal("layer " + *it + " of image " + image.id + " is missing"));
     lowers.push_back(d);
   }
   if (!overlay_) {

@@ -51,7 +51,7 @@ Result<void> kill_and_remove(const std::string& dir) {
     timespec ts{0, 2 * 1000 * 1000};
     ::nanosleep(&ts, nullptr);
   }
-  return fail(Error::system("remove cgroup " + dir + ": still busy"));
+  return fail(Error::internal("remove cgroup " + dir + ": still busy"));
 }
 
 }  // namespace mydocker::libcontainer::cgroups

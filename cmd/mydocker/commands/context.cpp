@@ -16,7 +16,7 @@ Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path)
   TRY_ASSIGN(auto r, c.request("GET", path));
   if (r.status >= 400) return fail(api::client::error_from(r));
   auto j = nlohmann::json::parse(r.body, nullptr, false);
-  if (j.is_discarded()) return fail(Error::system("invalid JSON from daemon"));
+  if (j.is_discarded()) return fail(Error::internal("invalid JSON from daemon"));
   return j;
 }
 

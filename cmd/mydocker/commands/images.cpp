@@ -120,7 +120,7 @@ void add_import(CLI::App& parent, Context& ctx) {
     }
     auto j = json::parse(r.body.substr(0, r.body.find('\n')), nullptr, false);
     if (j.is_object() && j.contains("error")) {
-      ctx.exit_code = print_daemon_error(Error::system(j["error"].get<std::string>()));
+      ctx.exit_code = print_daemon_error(Error::internal(j["error"].get<std::string>()));
       return;
     }
     std::cout << (j.is_object() ? j.value("status", "") : r.body) << "\n";

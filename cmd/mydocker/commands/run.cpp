@@ -172,7 +172,7 @@ Result<void> pull(api::client::Client& c, const std::string& image) {
   while (pos < body->size()) {
     size_t nl = body->find('\n', pos);
     auto j = json::parse(body->substr(pos, nl - pos), nullptr, false);
-    if (j.is_object() && j.contains("error")) return fail(Error::system(j["error"].get<std::string>()));
+    if (j.is_object() && j.contains("error")) return fail(Error::internal(j["error"].get<std::string>()));
     if (j.is_object() && j.contains("status") && j.contains("id")) std::cerr << j["id"].get<std::string>() << ": " << j["status"].get<std::string>() << "\n";
     else if (j.is_object() && j.contains("status")) std::cerr << j["status"].get<std::string>() << "\n";
     if (nl == std::string::npos) break;
@@ -202,7 +202,7 @@ Result<std::string> create_container(api::client::Client& c, const RunFlags& f, 
   }
   if (r.status >= 400) return fail(api::client::error_from(r));
   auto j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) return fail(Error::system("invalid create response"));
+  if (!j.is_object()) return fail(Error::internal("invalid create response"));
   for (const auto& w : j.value("Warnings", json::array()))
     if (w.is_string()) std::cerr << "WARNING: " << w.get<std::string>() << "\n";
   return j.value("Id", "");
