@@ -104,6 +104,7 @@ void handle_logs(Backend& b, Request& req, Responder& res) {
   if (!opt.want_stdout && !opt.want_stderr)
     return res.send_error(Error::invalid("Bad parameters: you must choose at least one stream"));
   opt.timestamps = req.query_bool("timestamps");
+  opt.follow = req.query_bool("follow");
   std::string tail = req.query_value("tail").value_or("all");
   if (tail != "all" && !tail.empty()) {
     auto n = req.query_int("tail");
@@ -113,6 +114,12 @@ void handle_logs(Backend& b, Request& req, Responder& res) {
   if (auto u = parse_time_param(req.query_value("until").value_or(""))) opt.until_ns = *u;
   bool started = false, tty = false;
   std::string frame;
+  if (opt.follow) {
+    // Followers get their headers at once, as from dockerd, even before any output.
+    auto c = b.containers.inspect(req.param("id"));
+    if (!c) return res.send_error(c.error());
+    started = res.begin_stream(200, "");
+  }
   auto r = b.containers.logs(req.param("id"), opt, [&](int stream, std::string_view data) {
     if (!started) started = res.begin_stream(200, "");
     if (tty) return res.write_chunk(data);
@@ -120,7 +127,7 @@ void handle_logs(Backend& b, Request& req, Responder& res) {
     frame.assign(header.begin(), header.end());
     frame.append(data);
     return res.write_chunk(frame);
-  }, tty);
+  }, tty, res.connection_fd());
   if (!r) {
     if (!started) return res.send_error(r.error());
     return res.end_stream();

@@ -77,8 +77,12 @@ class ContainerService {
 
   Result<nlohmann::json> inspect(const std::string& name);
   Result<nlohmann::json> list(const ListOptions& options);
+  // Streams the json-file log; with options.follow, keeps streaming until
+  // the container stops or hangup_fd (the client's connection) closes.
+  // tty_out is set before the first entry is delivered.
   Result<void> logs(const std::string& name, const logging::ReadOptions& options,
-                    const std::function<bool(int stream, std::string_view data)>& sink, bool& tty_out);
+                    const std::function<bool(int stream, std::string_view data)>& sink, bool& tty_out,
+                    int hangup_fd = -1);
 
   // Whether some container uses the image (for rmi); the container id if so.
   std::optional<std::string> image_user(const std::string& image_id) const;

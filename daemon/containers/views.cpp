@@ -185,16 +185,4 @@ size_t ContainerService::count(Status status) const {
 
 size_t ContainerService::count_all() const { return store_.all().size(); }
 
-Result<void> ContainerService::logs(const std::string& name, const logging::ReadOptions& options,
-                                    const std::function<bool(int, std::string_view)>& sink, bool& tty_out) {
-  TRY_ASSIGN(auto c, find(name));
-  std::string path;
-  {
-    std::lock_guard lk(c->mu);
-    tty_out = c->tty();
-    path = paths_.container_log(c->id);
-  }
-  return logging::read_json_log(path, options, sink);
-}
-
 }  // namespace mydocker::daemon::containers

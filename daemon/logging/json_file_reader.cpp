@@ -1,9 +1,13 @@
 #include "daemon/logging/json_file_reader.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "common/fs.hpp"
+#include "common/unique_fd.hpp"
 #include "common/time.hpp"
 
 namespace mydocker::daemon::logging {
@@ -20,19 +24,30 @@ bool parse_log_line(std::string_view line, LogEntry& out) {
   return true;
 }
 
-Result<void> read_json_log(const std::string& path, const ReadOptions& opt,
-                           const std::function<bool(int, std::string_view)>& sink) {
-  auto text = fs::read_file(path);
-  if (!text) {
-    if (text.error().err_no == ENOENT) return {};
-    return fail(text.error());
+Result<uint64_t> read_json_log(const std::string& path, const ReadOptions& opt,
+                               const std::function<bool(int, std::string_view)>& sink, uint64_t offset) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return offset;
+    return fail(Error::from_errno(errno, "open " + path));
   }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::pread(fd.get(), buf, sizeof buf, off_t(offset + text.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(Error::from_errno(errno, "read " + path));
+    if (n == 0) break;
+    text.append(buf, size_t(n));
+  }
+  // Only complete lines: the shim may be writing the next one right now.
+  const size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
   std::vector<LogEntry> entries;
-  std::string_view rest = *text;
+  std::string_view rest = std::string_view(text).substr(0, complete);
   while (!rest.empty()) {
     size_t nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    rest = rest.substr(nl + 1);
     LogEntry e;
     if (!parse_log_line(line, e)) continue;
     if ((e.stream == 1 && !opt.want_stdout) || (e.stream == 2 && !opt.want_stderr)) continue;
@@ -48,7 +63,7 @@ Result<void> read_json_log(const std::string& path, const ReadOptions& opt,
                                : sink(e.stream, e.log);
     if (!more) break;
   }
-  return {};
+  return offset + complete;
 }
 
 }  // namespace mydocker::daemon::logging

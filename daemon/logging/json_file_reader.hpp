@@ -18,6 +18,7 @@ struct ReadOptions {
   int64_t tail = -1;      // last N entries; -1 = all
   int64_t since_ns = 0;   // 0 = from the start
   int64_t until_ns = 0;   // 0 = no end
+  bool follow = false;    // keep streaming while the container runs
 };
 
 struct LogEntry {
@@ -30,9 +31,12 @@ struct LogEntry {
 // Parses one line; false for a line that is not a log entry.
 bool parse_log_line(std::string_view line, LogEntry& out);
 
-// Calls sink(stream, payload) for each selected entry, payload prefixed with
-// the timestamp and a space when asked. Stops early when sink returns false.
-Result<void> read_json_log(const std::string& path, const ReadOptions& options,
-                           const std::function<bool(int stream, std::string_view payload)>& sink);
+// Calls sink(stream, payload) for each selected entry from byte `offset`
+// on, payload prefixed with the timestamp and a space when asked. Stops
+// early when sink returns false. Returns the offset just past the last
+// complete line, where a follower continues.
+Result<uint64_t> read_json_log(const std::string& path, const ReadOptions& options,
+                               const std::function<bool(int stream, std::string_view payload)>& sink,
+                               uint64_t offset = 0);
 
 }  // namespace mydocker::daemon::logging

@@ -249,3 +249,15 @@ def test_sigterm_stops_daemon_but_not_containers(request):
         assert d.cli("inspect", "-f", "{{.State.Running}}", "keeps").stdout == "true\n"
     finally:
         teardown_daemon(d)
+
+
+def test_logs_follow_until_exit(daemon):
+    for client in (daemon.cli, daemon.docker):
+        daemon.cli("run", "-d", "--name", "follow", "busybox", "sh", "-c",
+                   "echo first; sleep 1; echo second >&2; sleep 0.5; echo third", check=True)
+        t0 = time.monotonic()
+        p = client("logs", "-f", "follow", timeout=20)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout == "first\nthird\n" and p.stderr == "second\n"
+        assert time.monotonic() - t0 >= 1.0  # it waited for the container
+        daemon.cli("rm", "follow", check=True)
