@@ -9,6 +9,7 @@
 #include "api/routes/routes.hpp"
 #include "common/stream_frame.hpp"
 #include "common/time.hpp"
+#include "common/detach_keys.hpp"
 #include "daemon/containers/signals.hpp"
 
 namespace mydocker::api {
@@ -140,17 +141,24 @@ void handle_attach(Backend& b, Request& req, Responder& res) {
   auto c = b.containers.inspect(req.param("id"));
   if (!c) return res.send_error(c.error());
   const bool tty = (*c)["Config"].value("Tty", false);
-  // Check before upgrading, so that errors are plain HTTP answers.
-  if ((*c)["State"].value("Running", false))
-    return res.send_error(Error::conflict("attaching to a running container is not supported yet: container " +
-                                          (*c)["Id"].get<std::string>() + " is running"));
+  // Bad input is answered before the upgrade, as plain HTTP.
+  std::string keys_spec = req.query_value("detachKeys").value_or("");
+  auto keys = parse_detach_keys(keys_spec.empty() ? kDefaultDetachKeys : keys_spec);
+  if (!keys) return res.send_error(keys.error());
   auto fd = res.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
   if (!fd) return;
-  auto r = b.containers.attach(req.param("id"), std::move(*fd), req.query_bool("stdin"), req.query_bool("stdout"),
-                               req.query_bool("stderr"));
-  // Past the upgrade there is no status line to fail with; dropping the
-  // socket (it went out of scope in attach()) ends the client's stream.
-  (void)r;
+  // Past the upgrade there is no status line to fail with; closing the
+  // socket (attach() drops it on error) ends the client's stream.
+  (void)b.containers.attach(req.param("id"), std::move(*fd), req.query_bool("stdin"), req.query_bool("stdout"),
+                            req.query_bool("stderr"), *keys);
+}
+
+void handle_resize(Backend& b, Request& req, Responder& res) {
+  auto h = req.query_int("h"), w = req.query_int("w");
+  if (!h || !w || *h < 0 || *w < 0) return res.send_error(Error::invalid("invalid resize: h and w must be numbers"));
+  auto r = b.containers.resize(req.param("id"), unsigned(*h), unsigned(*w));
+  if (!r) return res.send_error(r.error());
+  res.send_empty(200);
 }
 }  // namespace
 
@@ -215,6 +223,7 @@ void register_container_routes(Router& r, Backend& b) {
   });
   r.add("GET", "/containers/{id}/logs", [&b](Request& req, Responder& res) { handle_logs(b, req, res); });
   r.add("POST", "/containers/{id}/attach", [&b](Request& req, Responder& res) { handle_attach(b, req, res); });
+  r.add("POST", "/containers/{id}/resize", [&b](Request& req, Responder& res) { handle_resize(b, req, res); });
 }
 
 }  // namespace mydocker::api

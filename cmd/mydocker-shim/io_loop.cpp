@@ -2,13 +2,18 @@
 
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
+#include "common/shim_control.hpp"
 #include "common/stream_frame.hpp"
 
 namespace mydocker::shim {
@@ -19,7 +24,7 @@ namespace {
 constexpr size_t kMaxPending = 4 << 20;
 
 // epoll data: small tags for our fds, client index + 16 for clients.
-constexpr uint64_t kTagStdout = 1, kTagStderr = 2, kTagInit = 3, kTagStdin = 4, kTagClient = 16;
+constexpr uint64_t kTagStdout = 1, kTagStderr = 2, kTagInit = 3, kTagStdin = 4, kTagControl = 5, kTagClient = 16;
 
 void set_nonblock(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 }  // namespace
@@ -47,7 +52,7 @@ void IoLoop::update_client_events(size_t index) {
 }
 
 void IoLoop::feed_stdin(std::string_view data) {
-  if (!cfg_.stdin_w) return;
+  if (!cfg_.stdin_w || data.empty()) return;
   if (stdin_pending_.empty()) {
     ssize_t w = ::write(cfg_.stdin_w.get(), data.data(), data.size());
     if (w < 0 && errno != EAGAIN && errno != EINTR) {
@@ -86,10 +91,10 @@ int IoLoop::run() {
   }
   if (cfg_.stdin_w && !cfg_.tty) set_nonblock(cfg_.stdin_w.get());
   watch(cfg_.init_pidfd.get(), kTagInit, EPOLLIN, EPOLL_CTL_ADD);
-  for (size_t i = 0; i < clients_.size(); ++i) {
-    set_nonblock(clients_[i].fd.get());
-    watch(clients_[i].fd.get(), kTagClient + i, clients_[i].in ? EPOLLIN | EPOLLRDHUP : 0, EPOLL_CTL_ADD);
-  }
+  if (cfg_.control) watch(cfg_.control.get(), kTagControl, EPOLLIN, EPOLL_CTL_ADD);
+  std::vector<AttachClient> initial;
+  initial.swap(clients_);
+  for (auto& c : initial) add_client(std::move(c));
 
   epoll_event events[16];
   while (!exited_ || cfg_.stdout_r || cfg_.stderr_r) {
@@ -103,6 +108,7 @@ int IoLoop::run() {
       if (tag == kTagStdout) on_output(1);
       else if (tag == kTagStderr) on_output(2);
       else if (tag == kTagStdin) on_stdin_writable();
+      else if (tag == kTagControl) on_control();
       else if (tag == kTagInit) {
         ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, cfg_.init_pidfd.get(), nullptr);
         siginfo_t info{};
@@ -199,7 +205,8 @@ void IoLoop::on_client(size_t index, uint32_t events) {
     for (;;) {
       ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
       if (n > 0) {
-        if (c.in) feed_stdin(std::string_view(buf, size_t(n)));
+        if (c.in) client_input(index, std::string_view(buf, size_t(n)));
+        if (!c.fd) return;  // it detached
         if (!stdin_pending_.empty()) break;  // wait until the container reads
         continue;
       }
@@ -223,6 +230,70 @@ void IoLoop::drop_client(AttachClient& c) {
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, c.fd.get(), nullptr);
   c.fd.reset();
   c.pending.clear();
+}
+
+void IoLoop::add_client(AttachClient c) {
+  set_nonblock(c.fd.get());
+  const uint64_t tag = kTagClient + clients_.size();
+  const uint32_t ev = c.in && stdin_pending_.empty() ? EPOLLIN | EPOLLRDHUP : 0;
+  const int fd = c.fd.get();
+  clients_.push_back(std::move(c));
+  watch(fd, tag, ev, EPOLL_CTL_ADD);
+}
+
+// Input from a client, minus its detach sequence: when the sequence is
+// complete the client goes and the container keeps running; a partial
+// match is held back until the next byte tells.
+void IoLoop::client_input(size_t index, std::string_view data) {
+  AttachClient& c = clients_[index];
+  if (c.detach_keys.empty()) return feed_stdin(data);
+  std::string out;
+  for (char ch : data) {
+    if (ch == c.detach_keys[c.matched]) {
+      if (++c.matched == c.detach_keys.size()) {
+        feed_stdin(out);
+        drop_client(c);
+        return;
+      }
+      continue;
+    }
+    // A broken partial match: the bytes held back were input after all.
+    out.append(c.detach_keys, 0, c.matched);
+    c.matched = 0;
+    if (ch == c.detach_keys[0]) {
+      c.matched = 1;
+      continue;
+    }
+    out.push_back(ch);
+  }
+  feed_stdin(out);
+}
+
+void IoLoop::on_control() {
+  UniqueFd conn(::accept4(cfg_.control.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  if (!conn) return;
+  // The daemon writes its one line right after connecting.
+  int fl = ::fcntl(conn.get(), F_GETFL);
+  ::fcntl(conn.get(), F_SETFL, fl & ~O_NONBLOCK);
+  UniqueFd passed;
+  auto msg = shim_control::receive(conn.get(), passed);
+  if (!msg) return;
+  char verb[16] = {}, a[16] = {}, b[128] = {};
+  if (std::sscanf(msg->c_str(), "%15s %15s %127s", verb, a, b) < 2) return;
+  if (std::strcmp(verb, "attach") == 0 && passed) {
+    AttachClient c;
+    c.fd = std::move(passed);
+    c.in = a[0] == 'i' && cfg_.stdin_w;
+    c.out = a[1] == 'o';
+    c.err = a[2] == 'e';
+    if (b[0] != '-') c.detach_keys = shim_control::from_hex(b);
+    if (!exited_) add_client(std::move(c));
+  } else if (std::strcmp(verb, "resize") == 0 && cfg_.tty && cfg_.stdout_r) {
+    winsize ws{};
+    ws.ws_row = static_cast<unsigned short>(std::atoi(a));
+    ws.ws_col = static_cast<unsigned short>(std::atoi(b));
+    ::ioctl(cfg_.stdout_r.get(), TIOCSWINSZ, &ws);
+  }
 }
 
 void IoLoop::close_stdin() {

@@ -17,6 +17,8 @@ struct AttachClient {
   bool in = false, out = false, err = false;
   std::string pending;  // output the client has not taken yet
   bool read_closed = false;
+  std::string detach_keys;  // typing these detaches the client (-i clients only)
+  size_t matched = 0;       // how much of detach_keys the input just ended with
 };
 
 struct IoConfig {
@@ -28,6 +30,7 @@ struct IoConfig {
   mydocker::UniqueFd init_pidfd;
   pid_t init_pid = 0;
   int log_fd = -1;
+  mydocker::UniqueFd control;  // listening socket for the daemon (attach, resize)
 };
 
 class IoLoop {
@@ -48,6 +51,9 @@ class IoLoop {
   void send_to(AttachClient& c, std::string_view bytes);
   void drop_client(AttachClient& c);
   void close_stdin();
+  void on_control();
+  void add_client(AttachClient c);
+  void client_input(size_t index, std::string_view data);
 
   IoConfig cfg_;
   std::vector<AttachClient> clients_;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/fs.hpp"
+#include "common/shim_control.hpp"
 #include "common/time.hpp"
 #include "io_loop.hpp"
 #include "json_log_writer.hpp"
@@ -97,6 +98,10 @@ int run_shim(const shim::Args& args) {
     report_error(started.error());
     return 1;
   }
+  // The daemon reaches the running container through this socket: it is
+  // there before the daemon hears the container started.
+  UniqueFd bundle_dir(::open(args.bundle.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  auto control = shim_control::listen_at(bundle_dir.get());
   report("{\"pid\":" + std::to_string(started->pid) + ",\"shim_pid\":" + std::to_string(::getpid()) + "}");
 
   shim::IoConfig io;
@@ -108,6 +113,7 @@ int run_shim(const shim::Args& args) {
   io.init_pidfd = std::move(started->pidfd);
   io.init_pid = started->pid;
   io.log_fd = log.get();
+  if (control) io.control = std::move(*control);
   std::vector<shim::AttachClient> clients;
   for (const auto& a : args.attaches) {
     shim::AttachClient c;
@@ -115,8 +121,10 @@ int run_shim(const shim::Args& args) {
     c.in = a.in;
     c.out = a.out;
     c.err = a.err;
+    c.detach_keys = a.detach_keys;
     clients.push_back(std::move(c));
   }
+
   shim::IoLoop loop(std::move(io), std::move(clients));
   int code = loop.run();
   (void)libcontainer::destroy(*spec, args.id);

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/shim_control.hpp"
+
 namespace mydocker::shim {
 
 Result<Args> parse_args(int argc, char** argv) {
@@ -22,6 +24,10 @@ Result<Args> parse_args(int argc, char** argv) {
       AttachArg at;
       at.fd = std::atoi(std::string(v.substr(0, v.find(':'))).c_str());
       std::string_view mode = v.find(':') == std::string_view::npos ? "" : v.substr(v.find(':') + 1);
+      if (auto keys = mode.find(':'); keys != std::string_view::npos) {
+        if (mode.substr(keys + 1) != "-") at.detach_keys = shim_control::from_hex(std::string(mode.substr(keys + 1)));
+        mode = mode.substr(0, keys);
+      }
       at.in = mode.find('i') != std::string_view::npos;
       at.out = mode.find('o') != std::string_view::npos;
       at.err = mode.find('e') != std::string_view::npos;

@@ -10,6 +10,7 @@ namespace mydocker::shim {
 struct AttachArg {
   int fd = -1;
   bool in = false, out = false, err = false;
+  std::string detach_keys;
 };
 
 struct Args {

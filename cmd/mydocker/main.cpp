@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   cli::add_lifecycle_commands(app, ctx);
   cli::add_ps_command(app, ctx, "ps", {});
   cli::add_logs_command(app, ctx);
+  cli::add_attach_command(app, ctx);
   cli::add_inspect_command(app, ctx, "");
   cli::add_system_commands(app, ctx);
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   cli::add_lifecycle_commands(*container, ctx);
   cli::add_ps_command(*container, ctx, "ls", {"ps", "list"});
   cli::add_logs_command(*container, ctx);
+  cli::add_attach_command(*container, ctx);
   cli::add_inspect_command(*container, ctx, "container");
   cli::add_container_prune(*container, ctx);
 

@@ -21,6 +21,7 @@ namespace mydocker::daemon::containers {
 struct PendingAttach {
   UniqueFd fd;
   bool in = false, out = false, err = false;
+  std::string detach_keys;  // bytes; empty: none
 };
 
 struct Container {

@@ -72,8 +72,12 @@ class ContainerService {
   // Calls done(result) exactly once, possibly later on another thread.
   Result<void> wait(const std::string& name, WaitCondition condition, std::function<void(WaitResult)> done);
 
-  // Registers a hijacked client socket; handed to the shim at start.
-  Result<void> attach(const std::string& name, UniqueFd client, bool in, bool out, bool err);
+  // Hands a hijacked client socket to the container's shim: now when it
+  // runs, else when it starts. detach_keys are bytes (see detach_keys.hpp).
+  Result<void> attach(const std::string& name, UniqueFd client, bool in, bool out, bool err,
+                      const std::string& detach_keys);
+  // The container's tty size; 409 when it is not running.
+  Result<void> resize(const std::string& name, unsigned rows, unsigned cols);
 
   Result<nlohmann::json> inspect(const std::string& name);
   Result<nlohmann::json> list(const ListOptions& options);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
+#include "common/shim_control.hpp"
 #include "common/unique_fd.hpp"
 
 extern char** environ;
@@ -67,7 +68,7 @@ Result<ShimStarted> launch_shim(ShimLaunch l) {
     posix_spawn_file_actions_adddup2(&fa, high.back().get(), target);
     std::string mode = std::string(a.in ? "i" : "") + (a.out ? "o" : "") + (a.err ? "e" : "");
     args.push_back("--attach");
-    args.push_back(std::to_string(target) + ":" + mode);
+    args.push_back(std::to_string(target) + ":" + mode + ":" + shim_control::to_hex(a.detach_keys));
     ++target;
   }
   posix_spawnattr_t attr;

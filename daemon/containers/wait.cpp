@@ -1,4 +1,4 @@
-// POST /containers/{id}/wait, and hijacked attach clients waiting for start.
+// POST /containers/{id}/wait
 #include "daemon/containers/container_service.hpp"
 
 namespace mydocker::daemon::containers {
@@ -40,17 +40,6 @@ Result<void> ContainerService::wait(const std::string& name, WaitCondition condi
       });
       return {};
   }
-  return {};
-}
-
-Result<void> ContainerService::attach(const std::string& name, UniqueFd client, bool in, bool out, bool err) {
-  TRY_ASSIGN(auto c, find(name));
-  std::lock_guard lk(c->mu);
-  if (c->state.running())
-    return fail(Error::conflict("attaching to a running container is not supported yet: Container " + c->id));
-  if (c->state.status != Status::Created && c->state.status != Status::Exited)
-    return fail(Error::conflict("You cannot attach to a stopped container, start it first"));
-  c->pending_attaches.push_back(PendingAttach{std::move(client), in && c->config.value("OpenStdin", false), out, err});
   return {};
 }
 

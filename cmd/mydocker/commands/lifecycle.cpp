@@ -48,7 +48,20 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
     add_names(c, *names);
     c->add_flag("-a,--attach", *attach, "Attach STDOUT/STDERR and forward signals");
     c->add_flag("-i,--interactive", *interactive, "Attach container's STDIN");
-    c->callback([&ctx, names] { ctx.exit_code = for_each(ctx, *names, simple_post("/start")); });
+    auto keys = std::make_shared<std::string>();
+    c->add_option("--detach-keys", *keys, "Override the key sequence for detaching a container");
+    c->callback([&ctx, names, attach, interactive, keys] {
+      if ((*attach || *interactive) && names->size() > 1) {
+        std::cerr << "you cannot start and attach multiple containers at once\n";
+        ctx.exit_code = 1;
+        return;
+      }
+      if (*attach || *interactive) {
+        ctx.exit_code = start_attached(ctx, names->front(), *interactive, *keys);
+        return;
+      }
+      ctx.exit_code = for_each(ctx, *names, simple_post("/start"));
+    });
   }
   {
     auto names = std::make_shared<std::vector<std::string>>();

@@ -8,7 +8,7 @@
 
 #include "commands/context.hpp"
 #include "commands/terminal.hpp"
-#include "format/stream.hpp"
+#include "commands/attach_stream.hpp"
 
 namespace mydocker::cli {
 
@@ -18,6 +18,7 @@ using api::client::url_encode;
 namespace {
 struct RunFlags {
   bool detach = false, rm = false, interactive = false, tty = false, privileged = false, read_only = false;
+  std::string detach_keys;
   std::string name, workdir, user, entrypoint, hostname, network, memory, memory_swap, cpus, cpuset, restart;
   bool entrypoint_set = false;
   int64_t cpu_shares = 0;
@@ -32,6 +33,7 @@ void add_flags(CLI::App* c, RunFlags& f, bool is_run) {
   c->add_flag("-i,--interactive", f.interactive, "Keep STDIN open even if not attached");
   c->add_flag("-t,--tty", f.tty, "Allocate a pseudo-TTY");
   c->add_option("--name", f.name, "Assign a name to the container");
+  c->add_option("--detach-keys", f.detach_keys, "Override the key sequence for detaching a container");
   c->add_option("-e,--env", f.env, "Set environment variables")->allow_extra_args(false);
   c->add_option("-l,--label", f.labels, "Set meta data on a container")->allow_extra_args(false);
   c->add_option("-w,--workdir", f.workdir, "Working directory inside the container");
@@ -208,43 +210,6 @@ Result<std::string> create_container(api::client::Client& c, const RunFlags& f, 
   return j.value("Id", "");
 }
 
-// Copies the container's output to ours until the stream ends; our stdin
-// goes the other way on a thread when -i.
-void pump(api::client::Hijacked& h, bool tty, bool stdin_open) {
-  format::Demuxer demux([](int stream, std::string_view d) {
-    (void)!::write(stream == 2 ? 2 : 1, d.data(), d.size());
-  });
-  auto out = [&](std::string_view d) {
-    if (tty) (void)!::write(1, d.data(), d.size());
-    else demux.feed(d);
-  };
-  if (!h.early.empty()) out(h.early);
-  int fd = h.fd.get();
-  std::thread input;
-  if (stdin_open) {
-    input = std::thread([fd] {
-      char buf[65536];
-      for (;;) {
-        ssize_t n = ::read(0, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        if (::send(fd, buf, size_t(n), MSG_NOSIGNAL) < 0) break;
-      }
-      ::shutdown(fd, SHUT_WR);
-    });
-    input.detach();
-  } else {
-    ::shutdown(fd, SHUT_WR);
-  }
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out(std::string_view(buf, size_t(n)));
-  }
-}
-
 int do_run(Context& ctx, RunFlags& f, const std::vector<std::string>& rest, bool start_it) {
   if (rest.empty()) {
     std::cerr << "\"mydocker " << (start_it ? "run" : "create") << "\" requires at least 1 argument.\n";
@@ -267,7 +232,9 @@ int do_run(Context& ctx, RunFlags& f, const std::vector<std::string>& rest, bool
     std::cout << *id << "\n";
     return 0;
   }
-  auto hj = c.hijack("POST", base + "/attach?stream=1&stdout=1&stderr=1" + std::string(f.interactive ? "&stdin=1" : ""));
+  std::string attach_q = "/attach?stream=1&stdout=1&stderr=1" + std::string(f.interactive ? "&stdin=1" : "");
+  if (!f.detach_keys.empty()) attach_q += "&detachKeys=" + url_encode(f.detach_keys);
+  auto hj = c.hijack("POST", base + attach_q);
   if (!hj) return run_error(hj.error());
   auto waiter = c.open("POST", base + "/wait?condition=" + std::string(f.rm ? "removed" : "next-exit"));
   if (!waiter) return run_error(waiter.error());
@@ -280,7 +247,7 @@ int do_run(Context& ctx, RunFlags& f, const std::vector<std::string>& rest, bool
     unsigned rows, cols;
     if (f.tty && terminal_size(1, rows, cols))
       (void)c.request("POST", base + "/resize?h=" + std::to_string(rows) + "&w=" + std::to_string(cols));
-    pump(*hj, f.tty, f.interactive);
+    if (pump_attached(*hj, f.tty, f.interactive, f.detach_keys)) return 0;  // detached: it runs on
   }
   auto body = (*waiter)->rest();
   if (!body) return run_error(body.error());

@@ -1,0 +1,101 @@
+#include "common/shim_control.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace mydocker::shim_control {
+
+namespace {
+sockaddr_un address(const std::string& path) {
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+  return a;
+}
+}  // namespace
+
+Result<void> send(const std::string& bundle_dir, const std::string& line, int pass_fd) {
+  UniqueFd dir(::open(bundle_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return fail(Error::from_errno(errno, "open " + bundle_dir));
+  UniqueFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!s) return fail(Error::from_errno(errno, "socket"));
+  sockaddr_un a = address("/proc/self/fd/" + std::to_string(dir.get()) + "/" + kSocketName);
+  if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    return fail(Error::from_errno(errno, "connect to shim"));
+  iovec iov{const_cast<char*>(line.data()), line.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (pass_fd >= 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+  }
+  if (::sendmsg(s.get(), &msg, MSG_NOSIGNAL) != ssize_t(line.size()))
+    return fail(Error::from_errno(errno, "send to shim"));
+  // The shim closes the connection once it has acted: wait for that, so the
+  // caller knows the attach or resize is in place.
+  char ack;
+  (void)!::read(s.get(), &ack, 1);
+  return {};
+}
+
+Result<std::string> receive(int conn, UniqueFd& passed) {
+  char buf[512];
+  iovec iov{buf, sizeof buf - 1};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+  if (n <= 0) return fail(Error::from_errno(n < 0 ? errno : EPIPE, "read control message"));
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      passed.reset(fd);
+    }
+  }
+  return std::string(buf, size_t(n));
+}
+
+Result<UniqueFd> listen_at(int dir_fd) {
+  UniqueFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!s) return fail(Error::from_errno(errno, "socket"));
+  const std::string path = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + kSocketName;
+  ::unlink(path.c_str());
+  sockaddr_un a = address(path);
+  if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(s.get(), 16) != 0)
+    return fail(Error::from_errno(errno, "listen on control socket"));
+  return s;
+}
+
+std::string to_hex(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out.empty() ? "-" : out;
+}
+
+std::string from_hex(const std::string& hex) {
+  std::string out;
+  auto v = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(char(v(hex[i]) * 16 + v(hex[i + 1])));
+  return out;
+}
+
+}  // namespace mydocker::shim_control
