@@ -224,6 +224,26 @@ void register_container_routes(Router& r, Backend& b) {
   r.add("GET", "/containers/{id}/logs", [&b](Request& req, Responder& res) { handle_logs(b, req, res); });
   r.add("POST", "/containers/{id}/attach", [&b](Request& req, Responder& res) { handle_attach(b, req, res); });
   r.add("POST", "/containers/{id}/resize", [&b](Request& req, Responder& res) { handle_resize(b, req, res); });
+  r.add("POST", "/containers/{id}/pause", [&b](Request& req, Responder& res) {
+    auto r2 = b.containers.pause(req.param("id"));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("POST", "/containers/{id}/unpause", [&b](Request& req, Responder& res) {
+    auto r2 = b.containers.unpause(req.param("id"));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("POST", "/containers/{id}/rename", [&b](Request& req, Responder& res) {
+    auto r2 = b.containers.rename(req.param("id"), req.query_value("name").value_or(""));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(204);
+  });
+  r.add("GET", "/containers/{id}/top", [&b](Request& req, Responder& res) {
+    auto t = b.containers.top(req.param("id"));
+    if (!t) return res.send_error(t.error());
+    res.send_json(200, *t);
+  });
 }
 
 }  // namespace mydocker::api

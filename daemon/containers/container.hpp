@@ -56,6 +56,11 @@ struct Container {
   static Result<Container*> from_disk_json(const nlohmann::json& j, Container& into);
 };
 
+// The container's cgroup, relative to each hierarchy (the OCI cgroupsPath).
+inline std::string cgroup_path_of(const Container& c) { return "/mydocker/" + c.id; }
+// Freezes or thaws the container's processes (pause / unpause).
+Result<void> freeze_container(const Container& c, bool frozen);
+
 // Docker's label filter: every "key" or "key=value" must hold.
 bool labels_match(const nlohmann::json& labels, const std::vector<std::string>& wanted);
 

@@ -67,6 +67,11 @@ class ContainerService {
   Result<void> kill(const std::string& name, const std::string& signal);
   Result<void> restart(const std::string& name, std::optional<int> timeout_s);
   Result<void> remove(const std::string& name, bool force, bool remove_volumes);
+  Result<void> pause(const std::string& name);
+  Result<void> unpause(const std::string& name);
+  Result<void> rename(const std::string& name, const std::string& new_name);
+  // GET /containers/{id}/top: Titles and Processes as Docker's `ps -ef` view.
+  Result<nlohmann::json> top(const std::string& name);
   Result<PruneResult> prune(const Filters& filters);
 
   // Calls done(result) exactly once, possibly later on another thread.

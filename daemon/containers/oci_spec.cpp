@@ -70,7 +70,7 @@ Result<spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths)
   add_bind(s, paths.container_hostname(c.id), "/etc/hostname", false);
   add_bind(s, paths.container_hosts(c.id), "/etc/hosts", false);
 
-  s.linux.cgroups_path = "/mydocker/" + c.id;
+  s.linux.cgroups_path = cgroup_path_of(c);
   TRY_VOID(apply_resources(s.linux.resources, c.host_config));
   return s;
 }

@@ -21,17 +21,23 @@ int stop_signal_of(const Container& c) {
 }
 }  // namespace
 
+// A frozen process acts on a signal only once thawed: signal, then thaw.
+static void signal_container(Container& c, int sig) {
+  ::kill(c.state.pid, sig);
+  if (c.state.status == Status::Paused && freeze_container(c, false)) c.state.status = Status::Running;
+}
+
 Result<void> ContainerService::stop_locked(Container& c, std::unique_lock<std::mutex>& lk, int timeout_s, int sig) {
   if (!c.state.running()) return {};
   if (timeout_s != 0) {
-    ::kill(c.state.pid, sig);
+    signal_container(c, sig);
     if (timeout_s < 0) {
       c.changed.wait(lk, [&] { return !c.state.running(); });
       return {};
     }
     if (c.changed.wait_for(lk, std::chrono::seconds(timeout_s), [&] { return !c.state.running(); })) return {};
   }
-  ::kill(c.state.pid, SIGKILL);
+  signal_container(c, SIGKILL);
   // SIGKILL cannot be caught; the exit reaches us through the shim at once.
   if (!c.changed.wait_for(lk, std::chrono::seconds(30), [&] { return !c.state.running(); }))
     return fail(Error::internal("container " + c.id + " did not exit after SIGKILL"));
@@ -55,6 +61,7 @@ Result<void> ContainerService::kill(const std::string& name, const std::string& 
   std::unique_lock lk(c->mu);
   if (!c->state.running()) return fail(not_running(*c));
   if (::kill(c->state.pid, sig) != 0) return fail(Error::from_errno(errno, "kill container " + c->id));
+  if (sig == SIGKILL && c->state.status == Status::Paused && freeze_container(*c, false)) c->state.status = Status::Running;
   if (sig == SIGKILL) {
     // Docker returns from kill -9 once the container is down.
     c->changed.wait_for(lk, std::chrono::seconds(30), [&] { return !c->state.running(); });

@@ -23,6 +23,8 @@ class Cgroup {
   virtual Result<void> destroy() = 0;
   // Pids currently inside (from the first hierarchy).
   virtual std::vector<pid_t> pids() = 0;
+  // Freezes (pause) or thaws (unpause) every process inside.
+  virtual Result<void> freeze(bool frozen) = 0;
 };
 
 enum class Version { V1, V2 };

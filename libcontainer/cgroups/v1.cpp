@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 
+#include <time.h>
+
 #include <set>
 
 #include "common/fs.hpp"
@@ -53,6 +55,20 @@ class CgroupV1 final : public Cgroup {
       if (!r && out) out = r;
     }
     return out;
+  }
+
+  Result<void> freeze(bool frozen) override {
+    const std::string dir = dir_of("freezer");
+    if (dir.empty()) return fail(Error::internal("the freezer cgroup controller is not mounted"));
+    TRY_VOID(write_value(dir + "/freezer.state", frozen ? "FROZEN" : "THAWED"));
+    // FREEZING is transient: the state settles once every task has stopped.
+    for (int i = 0; i < 1000; ++i) {
+      auto st = fs::read_file(dir + "/freezer.state");
+      if (!st || st->rfind(frozen ? "FROZEN" : "THAWED", 0) == 0) return {};
+      timespec ts{0, 1000 * 1000};
+      ::nanosleep(&ts, nullptr);
+    }
+    return fail(Error::internal("cgroup " + dir + " did not settle"));
   }
 
   std::vector<pid_t> pids() override {

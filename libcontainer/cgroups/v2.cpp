@@ -48,6 +48,7 @@ class CgroupV2 final : public Cgroup {
   }
 
   Result<void> destroy() override { return kill_and_remove(dir_); }
+  Result<void> freeze(bool frozen) override { return write_value(dir_ + "/cgroup.freeze", frozen ? "1" : "0"); }
   std::vector<pid_t> pids() override { return read_pids(dir_ + "/cgroup.procs"); }
 
  private:

@@ -261,3 +261,25 @@ def test_logs_follow_until_exit(daemon):
         assert p.stdout == "first\nthird\n" and p.stderr == "second\n"
         assert time.monotonic() - t0 >= 1.0  # it waited for the container
         daemon.cli("rm", "follow", check=True)
+
+
+def test_pause_unpause_rename_top(daemon):
+    daemon.cli("run", "-d", "--name", "pz", "busybox", "sh", "-c", "while true; do date +%s%N > /tmp/t; sleep 0.05; done", check=True)
+    assert daemon.cli("pause", "pz").stdout == "pz\n"
+    assert "(Paused)" in daemon.cli("ps", "-f", "name=pz", "--format", "{{.Status}}").stdout
+    assert daemon.cli("inspect", "-f", "{{.State.Status}} {{.State.Paused}}", "pz").stdout == "paused true\n"
+    r = daemon.docker("pause", "pz")
+    assert r.returncode != 0 and "is already paused" in r.stderr
+    assert daemon.docker("unpause", "pz").returncode == 0
+    r = daemon.cli("unpause", "pz")
+    assert r.returncode != 0 and "is not paused" in r.stderr
+    assert daemon.cli("rename", "pz", "pz2").returncode == 0
+    assert daemon.cli("inspect", "-f", "{{.Name}}", "pz2").stdout == "/pz2\n"
+    assert daemon.cli("inspect", "pz").returncode != 0
+    top = daemon.cli("top", "pz2").stdout
+    assert top.startswith("UID") and "while true" in top
+    dtop = daemon.docker("top", "pz2")
+    assert dtop.returncode == 0 and "while true" in dtop.stdout
+    # A paused container can still be stopped and removed.
+    daemon.cli("pause", "pz2", check=True)
+    assert daemon.cli("rm", "-f", "pz2").returncode == 0

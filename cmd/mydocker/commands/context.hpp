@@ -34,6 +34,7 @@ void add_attach_command(CLI::App& parent, Context& ctx);
 int start_attached(Context& ctx, const std::string& name, bool interactive, const std::string& detach_keys);
 void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type);
 void add_container_prune(CLI::App& parent, Context& ctx);
+void add_pause_rename_top(CLI::App& parent, Context& ctx);  // pause unpause rename top
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
 void add_system_commands(CLI::App& root, Context& ctx);
 // Renders rows through a --format (with or without `table`); 0 or 1.

@@ -137,6 +137,45 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
   }
 }
 
+void add_pause_rename_top(CLI::App& parent, Context& ctx) {
+  for (const char* verb : {"pause", "unpause"}) {
+    auto names = std::make_shared<std::vector<std::string>>();
+    CLI::App* c = parent.add_subcommand(verb, std::string(verb == std::string("pause") ? "Pause" : "Unpause") +
+                                                  " all processes within one or more containers");
+    add_names(c, *names);
+    c->callback([&ctx, names, v = std::string(verb)] { ctx.exit_code = for_each(ctx, *names, simple_post("/" + v)); });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    CLI::App* c = parent.add_subcommand("rename", "Rename a container");
+    c->add_option("NAMES", *names, "CONTAINER NEW_NAME")->expected(2)->required();
+    c->callback([&ctx, names] {
+      auto& cl = ctx.connect();
+      auto r = cl.request("POST", "/containers/" + url_encode((*names)[0]) + "/rename?name=" + url_encode((*names)[1]));
+      if (!r) ctx.exit_code = print_daemon_error(r.error());
+      else if (r->status >= 400) ctx.exit_code = print_daemon_error(api::client::error_from(*r));
+    });
+  }
+  {
+    auto name = std::make_shared<std::string>();
+    CLI::App* c = parent.add_subcommand("top", "Display the running processes of a container");
+    c->add_option("CONTAINER", *name, "Container")->required();
+    c->callback([&ctx, name] {
+      auto t = get_json(ctx.connect(), "/containers/" + url_encode(*name) + "/top");
+      if (!t) {
+        ctx.exit_code = print_daemon_error(t.error());
+        return;
+      }
+      std::vector<nlohmann::json> rows;
+      std::string fmt;
+      const auto titles = t->value("Titles", nlohmann::json::array());
+      for (size_t i = 0; i < titles.size(); ++i) fmt += (i ? "\t" : "") + std::string("{{index . ") + std::to_string(i) + "}}";
+      for (const auto& p : t->value("Processes", nlohmann::json::array())) rows.push_back(p);
+      ctx.exit_code = render_rows(rows, "table " + fmt, titles);
+    });
+  }
+}
+
 void add_container_prune(CLI::App& parent, Context& ctx) {
   auto force = std::make_shared<bool>(false);
   auto filters = std::make_shared<std::vector<std::string>>();
