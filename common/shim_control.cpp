@@ -18,7 +18,7 @@ sockaddr_un address(const std::string& path) {
 }
 }  // namespace
 
-Result<void> send(const std::string& bundle_dir, const std::string& line, int pass_fd) {
+Result<std::string> send(const std::string& bundle_dir, const std::string& line, int pass_fd) {
   UniqueFd dir(::open(bundle_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dir) return fail(Error::from_errno(errno, "open " + bundle_dir));
   UniqueFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -44,14 +44,20 @@ Result<void> send(const std::string& bundle_dir, const std::string& line, int pa
     return fail(Error::from_errno(errno, "send to shim"));
   // The shim closes the connection once it has acted: wait for that, so the
   // caller knows the attach or resize is in place.
-  char ack;
-  (void)!::read(s.get(), &ack, 1);
-  return {};
+  std::string reply;
+  char buf[512];
+  for (;;) {
+    ssize_t n = ::read(s.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    reply.append(buf, size_t(n));
+  }
+  return reply;
 }
 
 Result<std::string> receive(int conn, UniqueFd& passed) {
-  char buf[512];
-  iovec iov{buf, sizeof buf - 1};
+  char buf[4096];
+  iovec iov{buf, sizeof buf};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
@@ -60,6 +66,14 @@ Result<std::string> receive(int conn, UniqueFd& passed) {
   msg.msg_controllen = sizeof control;
   ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
   if (n <= 0) return fail(Error::from_errno(n < 0 ? errno : EPIPE, "read control message"));
+  std::string line(buf, size_t(n));
+  // A long line (an exec request) comes in pieces: read up to its newline.
+  while (line.back() != '\n' && line.size() < (1 << 20)) {
+    ssize_t more = ::read(conn, buf, sizeof buf);
+    if (more < 0 && errno == EINTR) continue;
+    if (more <= 0) break;
+    line.append(buf, size_t(more));
+  }
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
       int fd;
@@ -67,7 +81,7 @@ Result<std::string> receive(int conn, UniqueFd& passed) {
       passed.reset(fd);
     }
   }
-  return std::string(buf, size_t(n));
+  return line;
 }
 
 Result<UniqueFd> listen_at(int dir_fd) {

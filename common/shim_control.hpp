@@ -4,6 +4,7 @@
 // "attach" the client's socket passed along with SCM_RIGHTS.
 //   attach <i|-><o|-><e|-> <detach keys as hex, or ->
 //   resize <rows> <cols>
+//   exec <request JSON as hex>
 #include <string>
 
 #include "common/error.hpp"
@@ -14,8 +15,10 @@ namespace mydocker::shim_control {
 inline constexpr const char* kSocketName = "ctl.sock";
 
 // Daemon side: connects to <bundle_dir>/ctl.sock (through /proc/self/fd so
-// long paths stay under the 108-byte limit) and sends one message.
-Result<void> send(const std::string& bundle_dir, const std::string& line, int pass_fd = -1);
+// long paths stay under the 108-byte limit), sends one message and returns
+// the shim's reply (empty for attach and resize; "pid N" or "error ..."
+// for exec).
+Result<std::string> send(const std::string& bundle_dir, const std::string& line, int pass_fd = -1);
 
 // Shim side: reads one message from an accepted connection.
 Result<std::string> receive(int conn, UniqueFd& passed_fd);

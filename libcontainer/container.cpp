@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 
 #include "libcontainer/cgroups/cgroup.hpp"
@@ -229,38 +230,12 @@ Error child_error(const ChildError& e) {
 
 int child_entry(void* arg) { child_main(*static_cast<const ChildPlan*>(arg)); }
 
-}  // namespace
-
-Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
-  PlanStorage st;
-  TRY_ASSIGN(int flags, plan_namespaces(s, st));
-  (void)last_capability();  // read /proc before clone, not in the child
-  TRY_VOID(build_plan(s, opt, flags, st));
-
-  std::unique_ptr<cgroups::Cgroup> cg;
-  if (!s.linux.cgroups_path.empty()) {
-    cg = cgroups::make_cgroup(s.linux.cgroups_path);
-    if (auto r = cg->create(s.linux.resources); !r) {
-      (void)cg->destroy();
-      return fail(r.error());
-    }
-    auto fds = cg->open_procs();
-    if (!fds) {
-      (void)cg->destroy();
-      return fail(fds.error());
-    }
-    st.cgroup_fds = std::move(*fds);
-    for (auto& fd : st.cgroup_fds) st.cgroup_fd_numbers.push_back(fd.get());
-    st.plan.cgroup_fds = st.cgroup_fd_numbers.data();
-    st.plan.n_cgroup_fds = int(st.cgroup_fd_numbers.size());
-  }
-  auto cleanup_cgroup = [&] {
-    if (cg) (void)cg->destroy();
-  };
-
+// clone() with the plan, then wait for exec (EOF on the error pipe) or the
+// child's report. On failure the child is reaped and `undo` runs.
+Result<Started> spawn(PlanStorage& st, int flags, const std::function<void()>& undo) {
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) {
-    cleanup_cgroup();
+    undo();
     return fail(Error::from_errno(errno, "pipe"));
   }
   UniqueFd err_r(pipefd[0]), err_w(pipefd[1]);
@@ -269,7 +244,7 @@ Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
   constexpr size_t kStack = 256 * 1024;
   void* stack = ::mmap(nullptr, kStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) {
-    cleanup_cgroup();
+    undo();
     return fail(Error::from_errno(errno, "mmap stack"));
   }
   pid_t pid = ::clone(child_entry, static_cast<char*>(stack) + kStack, flags | SIGCHLD, &st.plan);
@@ -277,7 +252,7 @@ Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
   ::munmap(stack, kStack);
   err_w.reset();
   if (pid < 0) {
-    cleanup_cgroup();
+    undo();
     return fail(Error::from_errno(clone_err, "clone"));
   }
 
@@ -290,8 +265,8 @@ Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
     int status;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    cleanup_cgroup();
-    if (n != ssize_t(sizeof ce)) return fail(Error::internal("container init failed without a report"));
+    undo();
+    if (n != ssize_t(sizeof ce)) return fail(Error::internal("container process failed without a report"));
     return fail(child_error(ce));
   }
   Started out;
@@ -299,6 +274,78 @@ Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
   out.pidfd.reset(int(::syscall(SYS_pidfd_open, pid, 0)));
   if (!out.pidfd) return fail(Error::from_errno(errno, "pidfd_open"));
   return out;
+}
+
+void use_cgroup_fds(PlanStorage& st, std::vector<UniqueFd> fds) {
+  st.cgroup_fds = std::move(fds);
+  for (auto& fd : st.cgroup_fds) st.cgroup_fd_numbers.push_back(fd.get());
+  st.plan.cgroup_fds = st.cgroup_fd_numbers.data();
+  st.plan.n_cgroup_fds = int(st.cgroup_fd_numbers.size());
+}
+
+const char* proc_ns_name(const std::string& type) {
+  if (type == "network") return "net";
+  if (type == "mount") return "mnt";
+  return type.c_str();
+}
+
+}  // namespace
+
+Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
+  PlanStorage st;
+  TRY_ASSIGN(int flags, plan_namespaces(s, st));
+  (void)last_capability();  // read /proc before clone, not in the child
+  TRY_VOID(build_plan(s, opt, flags, st));
+
+  std::unique_ptr<cgroups::Cgroup> cg;
+  if (!s.linux.cgroups_path.empty()) {
+    cg = cgroups::make_cgroup(s.linux.cgroups_path);
+    auto created = cg->create(s.linux.resources);
+    auto fds = created ? cg->open_procs() : Result<std::vector<UniqueFd>>(std::unexpected(created.error()));
+    if (!fds) {
+      (void)cg->destroy();
+      return fail(fds.error());
+    }
+    use_cgroup_fds(st, std::move(*fds));
+  }
+  return spawn(st, flags, [&] {
+    if (cg) (void)cg->destroy();
+  });
+}
+
+Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOptions& opt) {
+  // The container's process settings (capabilities, rlimits, env defaults)
+  // with the exec's command; no root to set up: it joins what exists.
+  spec::Spec s;
+  s.process = container.process;
+  s.process.args = opt.args;
+  s.process.env = opt.env;
+  s.process.cwd = opt.cwd.empty() ? container.process.cwd : opt.cwd;
+  s.process.terminal = opt.tty;
+  const auto user = container.annotations.find("org.mydocker.user");
+  if (!opt.user.empty()) s.annotations["org.mydocker.user"] = opt.user;
+  else if (user != container.annotations.end()) s.annotations["org.mydocker.user"] = user->second;
+  const std::string proc = "/proc/" + std::to_string(init_pid) + "/ns/";
+  for (const auto& ns : container.linux.namespaces) {
+    if (ns.type == "pid") {
+      // Only children enter a PID namespace: the caller (the shim, single
+      // threaded) switches the namespace its children are born in.
+      UniqueFd pidns(::open((proc + "pid").c_str(), O_RDONLY | O_CLOEXEC));
+      if (!pidns || ::setns(pidns.get(), CLONE_NEWPID) != 0)
+        return fail(Error::from_errno(errno, "join pid namespace of " + std::to_string(init_pid)));
+      continue;
+    }
+    s.linux.namespaces.push_back({ns.type, proc + proc_ns_name(ns.type)});
+  }
+  PlanStorage st;
+  TRY_ASSIGN(int flags, plan_namespaces(s, st));
+  (void)last_capability();
+  TRY_VOID(build_plan(s, StartOptions{"", "", opt.stdio}, flags, st));
+  if (!container.linux.cgroups_path.empty()) {
+    TRY_ASSIGN(auto fds, cgroups::make_cgroup(container.linux.cgroups_path)->open_procs());
+    use_cgroup_fds(st, std::move(fds));
+  }
+  return spawn(st, flags, [] {});
 }
 
 Result<void> destroy(const spec::Spec& s, const std::string& /*id*/) {

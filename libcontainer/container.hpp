@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
@@ -33,6 +34,19 @@ struct Started {
 // (then the child is reaped, its cgroup removed, nothing left behind). The
 // caller is the init's parent and reaps it.
 Result<Started> start(const spec::Spec& spec, const StartOptions& options);
+
+// A process run inside a running container: its namespaces, its cgroup,
+// the container's capabilities; user, cwd and env as given (defaults from
+// the container's spec).
+struct ExecOptions {
+  std::vector<std::string> args, env;
+  std::string cwd, user;
+  bool tty = false;
+  Stdio stdio;
+};
+// The caller becomes the parent; its later children are born in the
+// container's PID namespace.
+Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOptions& options);
 
 // After the init exited: kills leftovers and removes the cgroup.
 Result<void> destroy(const spec::Spec& spec, const std::string& id);

@@ -153,6 +153,31 @@ void handle_attach(Backend& b, Request& req, Responder& res) {
                             req.query_bool("stderr"), *keys);
 }
 
+void handle_exec_start(Backend& b, Request& req, Responder& res) {
+  auto body = req.json_body();
+  if (!body) return res.send_error(body.error());
+  const std::string id = req.param("id");
+  if (auto ok = b.containers.exec_can_start(id); !ok) return res.send_error(ok.error());
+  if (body->value("Detach", false)) {
+    auto r = b.containers.exec_start(id, UniqueFd());
+    if (!r) return res.send_error(r.error());
+    return res.send_empty(200);
+  }
+  const bool tty = body->value("Tty", false);
+  auto fd = res.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+  if (!fd) return;
+  UniqueFd keep(::dup(fd->get()));
+  if (auto r = b.containers.exec_start(id, std::move(*fd)); !r) {
+    // Past the upgrade: the error goes into the stream, as dockerd does.
+    std::string text = r.error().message + "\r\n";
+    if (!tty) {
+      const auto h = stream_frame_header(1, text.size());
+      text.insert(0, h.data(), h.size());
+    }
+    (void)!::write(keep.get(), text.data(), text.size());
+  }
+}
+
 void handle_resize(Backend& b, Request& req, Responder& res) {
   auto h = req.query_int("h"), w = req.query_int("w");
   if (!h || !w || *h < 0 || *w < 0) return res.send_error(Error::invalid("invalid resize: h and w must be numbers"));
@@ -224,6 +249,26 @@ void register_container_routes(Router& r, Backend& b) {
   r.add("GET", "/containers/{id}/logs", [&b](Request& req, Responder& res) { handle_logs(b, req, res); });
   r.add("POST", "/containers/{id}/attach", [&b](Request& req, Responder& res) { handle_attach(b, req, res); });
   r.add("POST", "/containers/{id}/resize", [&b](Request& req, Responder& res) { handle_resize(b, req, res); });
+  r.add("POST", "/containers/{id}/exec", [&b](Request& req, Responder& res) {
+    auto body = req.json_body();
+    if (!body) return res.send_error(body.error());
+    auto id = b.containers.exec_create(req.param("id"), *body);
+    if (!id) return res.send_error(id.error());
+    res.send_json(201, {{"Id", *id}});
+  });
+  r.add("POST", "/exec/{id}/start", [&b](Request& req, Responder& res) { handle_exec_start(b, req, res); });
+  r.add("GET", "/exec/{id}/json", [&b](Request& req, Responder& res) {
+    auto j = b.containers.exec_inspect(req.param("id"));
+    if (!j) return res.send_error(j.error());
+    res.send_json(200, *j);
+  });
+  r.add("POST", "/exec/{id}/resize", [&b](Request& req, Responder& res) {
+    // Exec ttys keep their initial size for now; a resize is accepted as
+    // Docker accepts one for an exec without a tty.
+    auto j = b.containers.exec_inspect(req.param("id"));
+    if (!j) return res.send_error(j.error());
+    res.send_empty(200);
+  });
   r.add("POST", "/containers/{id}/pause", [&b](Request& req, Responder& res) {
     auto r2 = b.containers.pause(req.param("id"));
     if (!r2) return res.send_error(r2.error());

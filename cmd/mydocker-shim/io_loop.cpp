@@ -25,6 +25,9 @@ constexpr size_t kMaxPending = 4 << 20;
 
 // epoll data: small tags for our fds, client index + 16 for clients.
 constexpr uint64_t kTagStdout = 1, kTagStderr = 2, kTagInit = 3, kTagStdin = 4, kTagControl = 5, kTagClient = 16;
+// Exec sessions: kTagExec | index << 2 | kind.
+constexpr uint64_t kTagExec = uint64_t(1) << 32;
+enum ExecKind { kExecPid = 0, kExecOut = 1, kExecErr = 2, kExecClient = 3 };
 
 void set_nonblock(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 }  // namespace
@@ -118,6 +121,8 @@ int IoLoop::run() {
         exited_ = true;
         // Nobody can write to the container's stdin any more.
         close_stdin();
+      } else if (tag >= kTagExec) {
+        on_exec(size_t((tag - kTagExec) >> 2), int(tag & 3));
       } else if (tag >= kTagClient) {
         on_client(size_t(tag - kTagClient), events[i].events);
       }
@@ -278,6 +283,13 @@ void IoLoop::on_control() {
   UniqueFd passed;
   auto msg = shim_control::receive(conn.get(), passed);
   if (!msg) return;
+  if (msg->rfind("exec ", 0) == 0) {
+    std::string hex = msg->substr(5);
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
+    const std::string reply = handle_exec(hex, std::move(passed));
+    (void)!::write(conn.get(), reply.data(), reply.size());
+    return;
+  }
   char verb[16] = {}, a[16] = {}, b[128] = {};
   if (std::sscanf(msg->c_str(), "%15s %15s %127s", verb, a, b) < 2) return;
   if (std::strcmp(verb, "attach") == 0 && passed) {
@@ -294,6 +306,72 @@ void IoLoop::on_control() {
     ws.ws_col = static_cast<unsigned short>(std::atoi(b));
     ::ioctl(cfg_.stdout_r.get(), TIOCSWINSZ, &ws);
   }
+}
+
+std::string IoLoop::handle_exec(const std::string& hex, UniqueFd client) {
+  if (exited_ || !cfg_.spec) return "error container is not running";
+  auto session = start_exec(*cfg_.spec, cfg_.init_pid, cfg_.bundle, shim_control::from_hex(hex), std::move(client));
+  if (!session) return "error " + session.error().message;
+  ExecSession& e = **session;
+  const uint64_t base = kTagExec | (uint64_t(execs_.size()) << 2);
+  watch(e.pidfd.get(), base | kExecPid, EPOLLIN, EPOLL_CTL_ADD);
+  if (e.out_r) watch(e.out_r.get(), base | kExecOut, EPOLLIN, EPOLL_CTL_ADD);
+  if (e.err_r) watch(e.err_r.get(), base | kExecErr, EPOLLIN, EPOLL_CTL_ADD);
+  if (e.client && e.client_in && e.in_w) watch(e.client.get(), base | kExecClient, EPOLLIN, EPOLL_CTL_ADD);
+  const std::string reply = "pid " + std::to_string(e.pid);
+  execs_.push_back(std::move(*session));
+  return reply;
+}
+
+void IoLoop::on_exec(size_t index, int kind) {
+  if (index >= execs_.size()) return;
+  ExecSession& e = *execs_[index];
+  if (e.done) return;
+  char buf[32768];
+  auto drain = [&](UniqueFd& fd, int stream) {
+    for (;;) {
+      ssize_t n = fd ? ::read(fd.get(), buf, sizeof buf) : 0;
+      if (n > 0) {
+        send_exec_output(e, stream, buf, size_t(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return;
+      if (fd) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd.get(), nullptr);
+      fd.reset();
+      return;
+    }
+  };
+  if (kind == kExecOut) return drain(e.out_r, 1);
+  if (kind == kExecErr) return drain(e.err_r, 2);
+  if (kind == kExecClient) {
+    ssize_t n = ::recv(e.client.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0 && e.in_w) {
+      std::string_view rest(buf, size_t(n));
+      while (!rest.empty()) {
+        ssize_t w = ::write(e.in_w.get(), rest.data(), rest.size());
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        rest.remove_prefix(size_t(w));
+      }
+    } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+      // The client's stdin ended.
+      ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, e.client.get(), nullptr);
+      if (!e.tty) e.in_w.reset();
+    }
+    return;
+  }
+  // The process exited: reap it, hand over its last output, record the status.
+  siginfo_t info{};
+  while (::waitid(P_PID, e.pid, &info, WEXITED) < 0 && errno == EINTR) {
+  }
+  for (UniqueFd* fd : {&e.out_r, &e.err_r})
+    if (*fd) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd->get(), nullptr);
+  if (e.client) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, e.client.get(), nullptr);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, e.pidfd.get(), nullptr);
+  drain(e.out_r, 1);
+  drain(e.err_r, 2);
+  finish_exec(e, info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status);
 }
 
 void IoLoop::close_stdin() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/unique_fd.hpp"
+#include "exec_session.hpp"
 #include "json_log_writer.hpp"
 
 namespace mydocker::shim {
@@ -30,7 +31,9 @@ struct IoConfig {
   mydocker::UniqueFd init_pidfd;
   pid_t init_pid = 0;
   int log_fd = -1;
-  mydocker::UniqueFd control;  // listening socket for the daemon (attach, resize)
+  mydocker::UniqueFd control;  // listening socket for the daemon (attach, resize, exec)
+  const mydocker::libcontainer::spec::Spec* spec = nullptr;  // for exec
+  std::string bundle;
 };
 
 class IoLoop {
@@ -54,6 +57,8 @@ class IoLoop {
   void on_control();
   void add_client(AttachClient c);
   void client_input(size_t index, std::string_view data);
+  std::string handle_exec(const std::string& request_hex, mydocker::UniqueFd client);
+  void on_exec(size_t index, int kind);
 
   IoConfig cfg_;
   std::vector<AttachClient> clients_;
@@ -61,6 +66,7 @@ class IoLoop {
   mydocker::UniqueFd epoll_;
   std::string stdin_pending_;  // input the container has not read yet
   bool stdin_close_after_flush_ = false;
+  std::vector<std::unique_ptr<ExecSession>> execs_;
   int wait_status_ = 0;
   bool exited_ = false;
 };

@@ -114,6 +114,8 @@ int run_shim(const shim::Args& args) {
   io.init_pid = started->pid;
   io.log_fd = log.get();
   if (control) io.control = std::move(*control);
+  io.spec = &*spec;
+  io.bundle = args.bundle;
   std::vector<shim::AttachClient> clients;
   for (const auto& a : args.attaches) {
     shim::AttachClient c;

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   cli::add_ps_command(app, ctx, "ps", {});
   cli::add_logs_command(app, ctx);
   cli::add_attach_command(app, ctx);
+  cli::add_exec_command(app, ctx);
   cli::add_pause_rename_top(app, ctx);
   cli::add_inspect_command(app, ctx, "");
   cli::add_system_commands(app, ctx);
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   cli::add_ps_command(*container, ctx, "ls", {"ps", "list"});
   cli::add_logs_command(*container, ctx);
   cli::add_attach_command(*container, ctx);
+  cli::add_exec_command(*container, ctx);
   cli::add_pause_rename_top(*container, ctx);
   cli::add_inspect_command(*container, ctx, "container");
   cli::add_container_prune(*container, ctx);

@@ -14,7 +14,8 @@ Result<void> ContainerService::attach(const std::string& name, UniqueFd client, 
   if (c->state.running()) {
     const std::string line = std::string("attach ") + (in ? "i" : "-") + (out ? "o" : "-") + (err ? "e" : "-") + " " +
                              shim_control::to_hex(in ? detach_keys : "") + "\n";
-    return shim_control::send(paths_.bundle_dir(c->id), line, client.get());
+    TRY_VOID(shim_control::send(paths_.bundle_dir(c->id), line, client.get()));
+    return {};
   }
   // Not running yet (docker run, start -a): the shim gets it at start.
   c->pending_attaches.push_back(PendingAttach{std::move(client), in, out, err, in ? detach_keys : ""});
@@ -26,8 +27,9 @@ Result<void> ContainerService::resize(const std::string& name, unsigned rows, un
   std::lock_guard lk(c->mu);
   if (!c->state.running()) return fail(Error::conflict("Container " + c->id + " is not running"));
   if (!c->tty()) return {};  // as Docker: nothing to resize without a tty
-  return shim_control::send(paths_.bundle_dir(c->id),
-                            "resize " + std::to_string(rows) + " " + std::to_string(cols) + "\n");
+  TRY_VOID(shim_control::send(paths_.bundle_dir(c->id),
+                              "resize " + std::to_string(rows) + " " + std::to_string(cols) + "\n"));
+  return {};
 }
 
 }  // namespace mydocker::daemon::containers

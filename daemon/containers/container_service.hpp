@@ -49,6 +49,17 @@ struct PruneResult {
   uint64_t space_reclaimed = 0;
 };
 
+// One `docker exec`, from create to its exit code.
+struct ExecConfig {
+  std::string id, container_id;
+  std::vector<std::string> cmd, env;
+  std::string user, workdir;
+  bool tty = false, attach_stdin = false, attach_stdout = false, attach_stderr = false;
+  bool started = false, running = false;
+  std::optional<int> exit_code;
+  pid_t pid = 0;
+};
+
 struct ServiceOptions {
   std::string shim_path;  // the mydocker-shim executable
 };
@@ -93,6 +104,15 @@ class ContainerService {
                     const std::function<bool(int stream, std::string_view data)>& sink, bool& tty_out,
                     int hangup_fd = -1);
 
+  // POST /containers/{id}/exec, /exec/{id}/start, GET /exec/{id}/json.
+  Result<std::string> exec_create(const std::string& container, const nlohmann::json& body);
+  // Checks before the connection is hijacked: 404 / 409 as plain HTTP.
+  Result<void> exec_can_start(const std::string& exec_id);
+  // client may be invalid (detached). Errors after the upgrade are written
+  // into the client's stream by the caller.
+  Result<void> exec_start(const std::string& exec_id, UniqueFd client);
+  Result<nlohmann::json> exec_inspect(const std::string& exec_id);
+
   // Whether some container uses the image (for rmi); the container id if so.
   std::optional<std::string> image_user(const std::string& image_id) const;
   size_t count(Status status) const;
@@ -114,6 +134,8 @@ class ContainerService {
   ExitMonitor& monitor_;
   ServiceOptions options_;
   ContainerStore store_;
+  std::mutex exec_mu_;
+  std::map<std::string, ExecConfig> execs_;
 };
 
 }  // namespace mydocker::daemon::containers

@@ -101,3 +101,34 @@ def test_invalid_detach_keys_are_refused(daemon):
     daemon.cli("rm", "-f", "dk2", check=True)
     s, b = daemon.api("POST", "/containers/dk2/resize?h=30&w=100")
     assert s == 404
+
+
+def test_exec_joins_the_container(daemon):
+    daemon.cli("run", "-d", "--name", "ex", "-w", "/tmp", "-e", "X=1", "-h", "exhost", "busybox", "sleep", "1000",
+               check=True)
+    for client in (daemon.cli, daemon.docker):
+        p = client("exec", "ex", "sh", "-c", "echo $X $(hostname) $(pwd) $$; exit 3")
+        assert p.returncode == 3, p.stderr
+        x, host, cwd, pid = p.stdout.split()
+        assert (x, host, cwd) == ("1", "exhost", "/tmp") and int(pid) > 1  # its PID namespace, not PID 1
+        assert client("exec", "-u", "nobody", "-w", "/", "-e", "Y=2", "ex", "sh", "-c", "id -u; pwd; echo $Y").stdout == "65534\n/\n2\n"
+        assert client("exec", "-i", "ex", "cat", input="piped\n").stdout == "piped\n"
+        p = client("exec", "ex", "nosuchcmd")
+        assert p.returncode == 127 and "executable file not found" in (p.stdout + p.stderr)
+    # The exec runs in the container's cgroup.
+    cid = daemon.cli("inspect", "-f", "{{.Id}}", "ex").stdout.strip()
+    assert ("/mydocker/" + cid) in daemon.cli("exec", "ex", "cat", "/proc/self/cgroup").stdout
+    t = Terminal([os.path.join(daemon.bindir, "mydocker"), "-H", daemon.host, "exec", "-it", "ex", "sh"])
+    t.expect("# ")
+    t.send("echo in-$((40+2))\r")
+    t.expect("in-42")
+    t.send("exit 5\r")
+    assert t.wait() == 5
+    daemon.cli("stop", "-t", "0", "ex", check=True)
+    p = daemon.cli("exec", "ex", "true")
+    assert p.returncode == 1 and "is not running" in p.stderr
+    s, b = daemon.api("POST", "/containers/ex/exec", {"Cmd": ["true"]})
+    assert s == 409
+    s, b = daemon.api("GET", "/exec/nosuchexec/json")
+    assert s == 404 and b"No such exec instance: nosuchexec" in b
+    daemon.cli("rm", "ex", check=True)

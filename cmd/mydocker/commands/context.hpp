@@ -30,6 +30,7 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx);  // start stop kill
 void add_ps_command(CLI::App& parent, Context& ctx, const std::string& name, const std::vector<std::string>& aliases);
 void add_logs_command(CLI::App& parent, Context& ctx);
 void add_attach_command(CLI::App& parent, Context& ctx);
+void add_exec_command(CLI::App& parent, Context& ctx);
 // start -a: attach, start, stream until the container stops; its exit code.
 int start_attached(Context& ctx, const std::string& name, bool interactive, const std::string& detach_keys);
 void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type);

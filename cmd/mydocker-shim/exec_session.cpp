@@ -1,0 +1,82 @@
+#include "exec_session.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/fs.hpp"
+#include "common/stream_frame.hpp"
+#include "common/time.hpp"
+#include "libcontainer/container.hpp"
+#include "shim_stdio.hpp"
+
+namespace mydocker::shim {
+
+using nlohmann::json;
+
+Result<std::unique_ptr<ExecSession>> start_exec(const libcontainer::spec::Spec& spec, pid_t init_pid,
+                                                const std::string& bundle, const std::string& request_json,
+                                                UniqueFd client) {
+  json r = json::parse(request_json, nullptr, false);
+  if (!r.is_object()) return fail(Error::invalid("bad exec request"));
+  auto s = std::make_unique<ExecSession>();
+  s->id = r.value("id", "");
+  s->tty = r.value("tty", false);
+  s->client_in = r.value("stdin", false);
+  s->exit_file = bundle + "/exec-" + s->id + ".json";
+  TRY_ASSIGN(Stdio stdio, make_stdio(s->tty, s->client_in));
+  libcontainer::ExecOptions opt;
+  opt.args = r.value("args", std::vector<std::string>{});
+  opt.env = r.value("env", std::vector<std::string>{});
+  opt.cwd = r.value("cwd", "");
+  opt.user = r.value("user", "");
+  opt.tty = s->tty;
+  opt.stdio = stdio.child_stdio();
+  auto started = libcontainer::exec(spec, init_pid, opt);
+  stdio.close_child_ends();
+  if (!started) return fail(started.error());
+  s->pid = started->pid;
+  s->pidfd = std::move(started->pidfd);
+  s->out_r = std::move(stdio.stdout_r);
+  s->err_r = std::move(stdio.stderr_r);
+  s->in_w = std::move(stdio.stdin_w);
+  for (int fd : {s->out_r.get(), s->err_r.get()})
+    if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  s->client = std::move(client);
+  return s;
+}
+
+void send_exec_output(ExecSession& s, int stream, const char* data, size_t len) {
+  if (!s.client) return;
+  auto send_all = [&](const char* p, size_t n) {
+    while (n > 0) {
+      ssize_t w = ::send(s.client.get(), p, n, MSG_NOSIGNAL);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return false;
+      p += w;
+      n -= size_t(w);
+    }
+    return true;
+  };
+  const auto header = stream_frame_header(stream, len);
+  if ((!s.tty && !send_all(header.data(), header.size())) || !send_all(data, len)) s.client.reset();
+}
+
+void finish_exec(ExecSession& s, int status) {
+  const std::string j = "{\"ExitCode\":" + std::to_string(status) + ",\"FinishedAt\":\"" +
+                        timeutil::format_rfc3339_nano(timeutil::now_ns()) + "\"}";
+  // Recorded before the stream ends: a client that asks right after EOF
+  // finds the exit code.
+  (void)fs::write_file_atomic(s.exit_file, j, 0600);
+  if (s.client) ::shutdown(s.client.get(), SHUT_RDWR);
+  s.client.reset();
+  s.out_r.reset();
+  s.err_r.reset();
+  s.in_w.reset();
+  s.pidfd.reset();
+  s.done = true;
+}
+
+}  // namespace mydocker::shim
