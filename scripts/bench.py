@@ -79,7 +79,22 @@ def main():
         print("daemon RSS: idle %.1f MiB, with 20 running containers %.1f MiB" % (idle / 1024, busy / 1024))
         print("shim RSS: median %.2f MiB (max %.2f MiB, n=%d)" %
               (statistics.median(shims) / 1024, max(shims) / 1024, len(shims)))
+        execs = timed(cli + ["exec", ids[0], "true"], 20)
+        print("exec CONTAINER true: median %.1f ms (n=20)" % statistics.median(execs))
         subprocess.run(cli + ["rm", "-f"] + ids, check=True, capture_output=True)
+
+        size = 100 << 20
+        # Text lines, as a pipeline's data usually is (and as the json-file log
+        # stores it: every byte the container writes is logged, as Docker does).
+        line = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\n"
+        with open(os.path.join(root, "payload"), "wb") as f:
+            f.write(line * (size // len(line)) + b"x" * (size % len(line)))
+        with open(os.path.join(root, "payload"), "rb") as src:
+            t0 = time.perf_counter()
+            p = subprocess.run(cli + ["run", "-i", "--rm", "busybox", "cat"], stdin=src, stdout=subprocess.PIPE)
+            dt = time.perf_counter() - t0
+        assert len(p.stdout) == size, len(p.stdout)
+        print("run -i --rm busybox cat, 100 MiB piped through: %.0f MiB/s (%.2f s)" % (100 / dt, dt))
 
         for i in range(100):
             subprocess.run(cli + ["create", "busybox", "true"], check=True, capture_output=True)

@@ -67,16 +67,27 @@ void append_json_escaped(std::string& out, std::string_view s) {
 }
 
 void JsonLogWriter::emit(int stream, std::string_view line) {
-  line_.clear();
-  line_ += "{\"log\":\"";
-  append_json_escaped(line_, line);
-  line_ += stream == 2 ? "\",\"stream\":\"stderr\",\"time\":\"" : "\",\"stream\":\"stdout\",\"time\":\"";
-  line_ += timeutil::format_rfc3339_nano(timeutil::now_ns());
-  line_ += "\"}\n";
-  write_all(fd_, line_);
+  out_ += "{\"log\":\"";
+  append_json_escaped(out_, line);
+  out_ += stream == 2 ? "\",\"stream\":\"stderr\",\"time\":\"" : "\",\"stream\":\"stdout\",\"time\":\"";
+  out_ += time_;
+  out_ += "\"}\n";
+}
+
+void JsonLogWriter::flush() {
+  write_all(fd_, out_);
+  out_.clear();
 }
 
 void JsonLogWriter::write(int stream, std::string_view data) {
+  // One timestamp and one write(2) per chunk read from the container: the
+  // lines of a chunk arrived together.
+  time_ = timeutil::format_rfc3339_nano(timeutil::now_ns());
+  write_lines(stream, data);
+  flush();
+}
+
+void JsonLogWriter::write_lines(int stream, std::string_view data) {
   std::string& held = partial_[stream];
   while (!data.empty()) {
     size_t nl = data.find('\n');
@@ -100,10 +111,12 @@ void JsonLogWriter::write(int stream, std::string_view data) {
 }
 
 void JsonLogWriter::flush_partial() {
+  time_ = timeutil::format_rfc3339_nano(timeutil::now_ns());
   for (int s = 1; s <= 2; ++s) {
     if (!partial_[s].empty()) emit(s, partial_[s]);
     partial_[s].clear();
   }
+  flush();
 }
 
 }  // namespace mydocker::shim

@@ -20,11 +20,14 @@ class JsonLogWriter {
   void flush_partial();
 
  private:
+  void write_lines(int stream, std::string_view data);
   void emit(int stream, std::string_view line);
+  void flush();
 
   int fd_;
   std::string partial_[3];
-  std::string line_;  // reused buffer
+  std::string out_;   // the lines of one write(), sent with one syscall
+  std::string time_;  // the timestamp of the current write()
 };
 
 }  // namespace mydocker::shim
