@@ -39,10 +39,16 @@ class Conn final : public PendingResponse {
   }
 
   Result<void> send(std::string_view method, const std::string& target, std::string_view body,
-                    std::string_view content_type, bool upgrade) {
+                    std::string_view content_type, bool upgrade, const std::vector<std::string>& extra = {}) {
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "api.moby.localhost");
     req.set(http::field::user_agent, "mydocker-cli/0.1.0");
+    for (const auto& h : extra) {
+      auto colon = h.find(':');
+      if (colon == std::string::npos) continue;
+      size_t v = h.find_first_not_of(' ', colon + 1);
+      req.set(h.substr(0, colon), v == std::string::npos ? "" : h.substr(v));
+    }
     if (upgrade) {
       req.set(http::field::connection, "Upgrade");
       req.set(http::field::upgrade, "tcp");
@@ -161,6 +167,13 @@ Result<void> Client::negotiate() {
   TRY_VOID(c->conn.connect(socket_path_, host_));
   TRY_VOID(c->conn.send("HEAD", "/_ping", {}, {}, false));
   TRY_VOID(c->conn.read_header(true));
+  if (c->conn.status() >= 400) {
+    // Like docker: a daemon without HEAD /_ping gets GET /_ping.
+    c = std::make_unique<OwnedConn>();
+    TRY_VOID(c->conn.connect(socket_path_, host_));
+    TRY_VOID(c->conn.send("GET", "/_ping", {}, {}, false));
+    TRY_VOID(c->conn.read_header(false));
+  }
   auto h = c->conn.headers();
   std::string v = h.count("api-version") ? h["api-version"] : kMaxVersion;
   version_ = version_number(v) > 0 && version_number(v) < version_number(kMaxVersion) ? v : kMaxVersion;
@@ -181,12 +194,25 @@ Result<Response> Client::request(std::string_view method, const std::string& pat
 }
 
 Result<std::unique_ptr<PendingResponse>> Client::open(std::string_view method, const std::string& path,
-                                                      std::string_view body) {
+                                                      std::string_view body, const std::vector<std::string>& extra) {
   auto c = std::make_unique<OwnedConn>();
   TRY_VOID(c->conn.connect(socket_path_, host_));
-  TRY_VOID(c->conn.send(method, versioned(path), body, "application/json", false));
+  TRY_VOID(c->conn.send(method, versioned(path), body, "application/json", false, extra));
   TRY_VOID(c->conn.read_header(false));
   return std::unique_ptr<PendingResponse>(std::move(c));
+}
+
+Result<int> Client::stream(std::string_view method, const std::string& path, std::string_view body,
+                           const std::function<void(std::string_view)>& on_data,
+                           const std::vector<std::string>& extra) {
+  TRY_ASSIGN(auto pending, open(method, path, body, extra));
+  if (pending->status() >= 400) return fail(error_from(*pending));
+  for (;;) {
+    std::string piece;
+    TRY_ASSIGN(bool more, pending->next(piece));
+    if (!piece.empty()) on_data(piece);
+    if (!more) return pending->status();
+  }
 }
 
 Result<std::unique_ptr<PendingResponse>> Client::upload(std::string_view method, const std::string& path, int fd,
@@ -223,6 +249,37 @@ Error error_from(const Response& r) {
                 : r.status == 400 ? ErrorKind::InvalidParameter
                                   : ErrorKind::System;
   return Error{k, 0, msg};
+}
+
+Error error_from(PendingResponse& pending) {
+  Response r;
+  r.status = pending.status();
+  r.body = pending.rest().value_or("");
+  return error_from(r);
+}
+
+Query& Query::add(const std::string& key, const std::string& value) {
+  params_.emplace(key, value);
+  return *this;
+}
+
+std::string Query::str() const {
+  std::string out;
+  for (const auto& [k, v] : params_) out += (out.empty() ? "?" : "&") + query_escape(k) + "=" + query_escape(v);
+  return out;
+}
+
+std::string query_escape(std::string_view s) {
+  std::string out;
+  size_t b = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ' ') {
+      out += url_encode(s.substr(b, i - b));
+      if (i < s.size()) out.push_back('+');
+      b = i + 1;
+    }
+  }
+  return out;
 }
 
 std::string url_encode(std::string_view s) {

@@ -103,3 +103,48 @@ TEST(Rows, ContainerRowFieldsAsDockerNamesThem) {
   EXPECT_EQ(*t->execute(r), "front");
   EXPECT_EQ(container_row(c, false, 1000)["ID"], std::string(64, 'a'));
 }
+
+TEST(Tabwriter, ColumnsAreBlocksOfConsecutiveLinesAsGo) {
+  // A line without the column ends its block: the next block is sized apart.
+  EXPECT_EQ(tabwrite("a\tbbbbbbbbbbbbbb\tc\nno tabs\nxx\ty\tz\n"),
+            "a         bbbbbbbbbbbbbb   c\nno tabs\nxx        y         z\n");
+  // The seed's empty `docker ps`: every header padded to minwidth 10 or +3.
+  EXPECT_EQ(tabwrite(std::string("CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES\n")),
+            "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n");
+}
+
+TEST(Template, FormatEscapesAndTableHeaders) {
+  EXPECT_EQ(expand_format_escapes("  {{.ID}}\\t{{.Names}}\\n "), "{{.ID}}\t{{.Names}}\n");
+  auto t = Template::parse("{{.Names}}\t{{.Label \"com.x\"}}\t{{.ID}}");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t->execute(container_headers()), "NAMES\tcom.x\tCONTAINER ID");
+  EXPECT_EQ(*t->execute(image_headers()), "<no value>\tcom.x\tIMAGE ID");
+}
+
+TEST(Template, GoPrintingOrderAndJson) {
+  // Source order kept for {{json}}; Go sorts map keys when printing or ranging.
+  auto data = nlohmann::ordered_json::parse(R"({"Config":{"Hostname":"h","Env":["A=1"],"Labels":{"z":"1","a":"2"}}})");
+  auto t = Template::parse("{{json .Config}}|{{.Config.Labels}}|{{range $k, $v := .Config.Labels}}{{$k}},{{end}}");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t->execute(data), R"({"Hostname":"h","Env":["A=1"],"Labels":{"z":"1","a":"2"}}|map[a:2 z:1]|a,z,)");
+  EXPECT_EQ(render("{{.A | printf \"%s-x\"}} {{upper \"ab\"}} {{lower .B}} {{title \"hello world\"}}", {{"A", "a"}, {"B", "XY"}}),
+            "a-x AB xy Hello World");
+  EXPECT_EQ(render("{{split .S \",\"}} {{len (split .S \",\")}}", {{"S", "a,b,c"}}), "[a b c] 3");
+  EXPECT_EQ(render("{{println .N}}", {{"N", 1.5}}), "1.5\n");
+  EXPECT_EQ(render("{{.N}} {{.F}}", {{"N", 3}, {"F", false}}), "3 false");
+}
+
+TEST(Rows, SizeAndImageRows) {
+  json c = {{"Id", "abc"}, {"Names", {"/x"}}, {"SizeRw", 0}, {"SizeRootFs", 0}, {"Created", 0}};
+  EXPECT_EQ(container_row(c, true, 10)["Size"], "0B");
+  c["SizeRw"] = 1200;
+  c["SizeRootFs"] = 2000000;
+  EXPECT_EQ(container_row(c, true, 10)["Size"], "1.2kB (virtual 2MB)");
+  json img = {{"Id", "sha256:" + std::string(64, 'd')}, {"Created", 0}, {"Size", 1983000}};
+  json r = image_row(img, "", true, 3600);
+  EXPECT_EQ(r["Repository"], "<none>");
+  EXPECT_EQ(r["ID"], std::string(12, 'd'));
+  EXPECT_EQ(r["Size"], "1.98MB");
+  EXPECT_EQ(r["VirtualSize"], "1.983MB");
+  EXPECT_EQ(r["CreatedSince"], "About an hour ago");
+}

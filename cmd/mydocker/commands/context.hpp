@@ -5,7 +5,9 @@
 // share one implementation.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
+#include <vector>
 
 #include "api/client/client.hpp"
 
@@ -14,6 +16,8 @@ namespace mydocker::cli {
 struct Context {
   api::client::Client* client = nullptr;
   int exit_code = 0;
+  // "mydocker run" or "mydocker container run", for usage messages.
+  std::string command_path;
   // Sets up the client lazily (after flags are parsed) and negotiates.
   std::function<api::client::Client&()> connect;
 };
@@ -24,6 +28,18 @@ int print_daemon_error(const Error& e);
 Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path);
 // GET /containers/{name}/json.
 Result<nlohmann::json> inspect_container(api::client::Client& c, const std::string& name);
+
+// "Usage:  mydocker ps [OPTIONS]" for a command path such as "mydocker ps".
+std::string usage_line(const std::string& path);
+// A bad flag or flag value: message, usage, "Run '... --help'"; returns 125.
+int flag_error(const std::string& path, const std::string& message);
+// Wrong number of arguments ("requires at least 1 argument"); returns 1.
+int args_error(const std::string& path, const std::string& what, bool see = true);
+
+// "busybox" → "busybox:latest" (as docker prints it in "Unable to find image").
+std::string normalize_image_ref(const std::string& image);
+// POST /images/create?fromImage=..&tag=..; the progress rendered to out.
+Result<void> pull_image(api::client::Client& c, const std::string& image, std::ostream& out);
 
 void add_run_commands(CLI::App& parent, Context& ctx);        // run, create
 void add_lifecycle_commands(CLI::App& parent, Context& ctx);  // start stop kill restart rm wait

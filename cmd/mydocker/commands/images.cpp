@@ -2,16 +2,20 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <iostream>
 
 #include "commands/context.hpp"
 #include "common/time.hpp"
 #include "common/unique_fd.hpp"
+#include "format/jsonmessage.hpp"
 #include "format/rows.hpp"
 
 namespace mydocker::cli {
 
 using nlohmann::json;
+using api::client::Query;
 using api::client::url_encode;
 
 namespace {
@@ -32,18 +36,31 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
   c->add_option("-f,--filter", f->filters, "Filter output based on conditions provided")->allow_extra_args(false);
   c->add_option("--format", f->format, "Format output using a custom template");
   c->callback([&ctx, f] {
-    auto list = get_json(ctx.connect(), "/images/json");
+    json filters = json::object();
+    for (const auto& kv : f->filters) {
+      auto eq = kv.find('=');
+      filters[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
+    }
+    Query q;
+    q.add_if(f->all, "all", "1").add_if(!filters.empty(), "filters", filters.dump());
+    auto list = get_json(ctx.connect(), "/images/json" + q.str());
     if (!list) {
       ctx.exit_code = print_daemon_error(list.error());
       return;
     }
     const int64_t now = timeutil::now_ns() / 1000000000;
+    std::vector<json> images(list->begin(), list->end());
+    // Newest first, as docker lists them.
+    std::stable_sort(images.begin(), images.end(), [](const json& a, const json& b) {
+      return a.value("Created", int64_t(0)) > b.value("Created", int64_t(0));
+    });
     std::vector<json> rows;
-    for (const auto& img : *list) {
+    for (const auto& img : images) {
       auto tags = img.value("RepoTags", json::array());
       if (tags.is_null() || tags.empty()) tags = json::array({""});
       for (const auto& t : tags) {
         std::string tag = t.get<std::string>();
+        if (tag == "<none>:<none>") tag.clear();
         if (!f->reference.empty()) {
           std::string want = f->reference.find(':') == std::string::npos ? f->reference + ":" : f->reference;
           if (tag.rfind(want, 0) != 0 && tag != f->reference) continue;
@@ -54,14 +71,6 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
     std::string fmt = f->format;
     if (f->quiet) {
       fmt = "{{.ID}}";
-      // -q lists each image once.
-      std::vector<json> unique;
-      for (const auto& r : rows) {
-        bool seen = false;
-        for (const auto& u : unique) seen |= u["ID"] == r["ID"];
-        if (!seen) unique.push_back(r);
-      }
-      rows = unique;
     } else if (fmt.empty() || fmt == "table") {
       fmt = std::string("table ") + format::kDefaultImagesFormat;
     }
@@ -71,7 +80,7 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
 
 void add_import(CLI::App& parent, Context& ctx) {
   struct Flags {
-    std::string file, reference, message;
+    std::string file, reference, message, platform;
     std::vector<std::string> changes;
   };
   auto f = std::make_shared<Flags>();
@@ -80,6 +89,7 @@ void add_import(CLI::App& parent, Context& ctx) {
   c->add_option("REPOSITORY", f->reference, "REPOSITORY[:TAG]");
   c->add_option("-c,--change", f->changes, "Apply Dockerfile instruction to the created image")->allow_extra_args(false);
   c->add_option("-m,--message", f->message, "Set commit message for imported image");
+  c->add_option("--platform", f->platform, "Set platform if server is multi-platform capable");
   c->callback([&ctx, f] {
     std::string repo, tag;
     if (!f->reference.empty()) {
@@ -92,38 +102,45 @@ void add_import(CLI::App& parent, Context& ctx) {
         repo = f->reference;
       }
     }
-    std::string q = "?fromSrc=-&repo=" + url_encode(repo) + "&tag=" + url_encode(tag) + "&message=" + url_encode(f->message);
-    for (const auto& ch : f->changes) q += "&changes=" + url_encode(ch);
+    Query q;
+    q.add("fromSrc", "-").add("repo", repo).add("tag", tag).add("message", f->message);
+    q.add_if(!f->platform.empty(), "platform", f->platform);
+    for (const auto& ch : f->changes) q.add("changes", ch);
     UniqueFd file;
     int fd = 0;
     if (f->file != "-") {
       file.reset(::open(f->file.c_str(), O_RDONLY | O_CLOEXEC));
       if (!file) {
-        std::cerr << "open " << f->file << ": no such file or directory\n";
+        std::cerr << "open " << f->file << ": " << (errno == ENOENT ? "no such file or directory" : std::strerror(errno))
+                  << "\n";
         ctx.exit_code = 1;
         return;
       }
       fd = file.get();
     }
-    auto pending = ctx.connect().upload("POST", "/images/create" + q, fd, "application/x-tar");
+    // The tar is streamed from the file (chunked), never held in memory.
+    auto pending = ctx.connect().upload("POST", "/images/create" + q.str(), fd, "application/x-tar");
     if (!pending) {
       ctx.exit_code = print_daemon_error(pending.error());
       return;
     }
-    auto body = (*pending)->rest();
-    api::client::Response r;
-    r.status = (*pending)->status();
-    r.body = body.value_or("");
-    if (r.status >= 400) {
-      ctx.exit_code = print_daemon_error(api::client::error_from(r));
+    if ((*pending)->status() >= 400) {
+      ctx.exit_code = print_daemon_error(api::client::error_from(**pending));
       return;
     }
-    auto j = json::parse(r.body.substr(0, r.body.find('\n')), nullptr, false);
-    if (j.is_object() && j.contains("error")) {
-      ctx.exit_code = print_daemon_error(Error::internal(j["error"].get<std::string>()));
-      return;
+    format::JsonMessageStream messages;
+    for (;;) {
+      std::string piece;
+      auto more = (*pending)->next(piece);
+      if (!more) {
+        ctx.exit_code = print_daemon_error(more.error());
+        return;
+      }
+      std::cout << messages.feed(piece) << std::flush;
+      if (!*more) break;
     }
-    std::cout << (j.is_object() ? j.value("status", "") : r.body) << "\n";
+    std::cout << messages.finish();
+    if (messages.error()) ctx.exit_code = print_daemon_error(Error::internal(*messages.error()));
   });
 }
 
@@ -136,11 +153,11 @@ void add_rmi(CLI::App& parent, Context& ctx, const std::string& name, const std:
   c->add_option("IMAGE", *names, "Images")->required();
   c->add_flag("-f,--force", *force, "Force removal of the image");
   c->add_flag("--no-prune", *no_prune, "Do not delete untagged parents");
-  c->callback([&ctx, names, force] {
+  c->callback([&ctx, names, force, no_prune] {
     auto& cl = ctx.connect();
     int rc = 0;
     for (const auto& n : *names) {
-      auto r = cl.request("DELETE", "/images/" + n + (*force ? "?force=1" : ""));
+      auto r = cl.request("DELETE", "/images/" + n + Query().add_if(*force, "force", "1").add_if(*no_prune, "noprune", "1").str());
       if (!r) {
         rc = print_daemon_error(r.error());
         continue;
@@ -160,6 +177,39 @@ void add_rmi(CLI::App& parent, Context& ctx, const std::string& name, const std:
   });
 }
 }  // namespace
+
+std::string normalize_image_ref(const std::string& image) {
+  size_t slash = image.rfind('/');
+  size_t colon = image.rfind(':');
+  if (image.find('@') != std::string::npos || (colon != std::string::npos && (slash == std::string::npos || colon > slash)))
+    return image;
+  return image + ":latest";
+}
+
+Result<void> pull_image(api::client::Client& c, const std::string& image, std::ostream& out) {
+  std::string ref = normalize_image_ref(image), name = ref, tag;
+  if (auto at = ref.find('@'); at != std::string::npos) {
+    name = ref.substr(0, at);
+    tag = ref.substr(at + 1);
+  } else {
+    size_t colon = ref.rfind(':');
+    name = ref.substr(0, colon);
+    tag = ref.substr(colon + 1);
+  }
+  // As docker, the registry's full name: "busybox" → "docker.io/library/busybox".
+  const std::string first = name.substr(0, name.find('/'));
+  if (name.find('/') == std::string::npos) name = "docker.io/library/" + name;
+  else if (first.find('.') == std::string::npos && first.find(':') == std::string::npos && first != "localhost")
+    name = "docker.io/" + name;
+  format::JsonMessageStream messages;
+  auto status = c.stream(
+      "POST", "/images/create" + Query().add("fromImage", name).add("tag", tag).str(), {},
+      [&](std::string_view d) { out << messages.feed(d) << std::flush; }, {"X-Registry-Auth: e30="});
+  if (!status) return fail(status.error());
+  out << messages.finish();
+  if (messages.error()) return fail(Error::internal(*messages.error()));
+  return {};
+}
 
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx) {
   add_images_list(root, ctx, "images", {});

@@ -7,6 +7,7 @@
 
 namespace mydocker::cli {
 
+using api::client::Query;
 using api::client::url_encode;
 
 namespace {
@@ -60,7 +61,23 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
         ctx.exit_code = start_attached(ctx, names->front(), *interactive, *keys);
         return;
       }
-      ctx.exit_code = for_each(ctx, *names, simple_post("/start"));
+      // docker ends with the list of the ones that failed.
+      std::vector<std::string> failed;
+      auto& cl = ctx.connect();
+      for (const auto& n : *names) {
+        auto r = simple_post("/start")(cl, n);
+        if (r) std::cout << *r << "\n";
+        else {
+          print_daemon_error(r.error());
+          failed.push_back(n);
+        }
+      }
+      if (!failed.empty()) {
+        std::string list;
+        for (const auto& n : failed) list += (list.empty() ? "" : ", ") + n;
+        std::cerr << "Error: failed to start containers: " << list << "\n";
+      }
+      ctx.exit_code = failed.empty() ? 0 : 1;
     });
   }
   {
@@ -72,10 +89,9 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
     c->add_option("-t,--time,--timeout", *timeout, "Seconds to wait before killing the container");
     c->add_option("-s,--signal", *signal, "Signal to send to the container");
     c->callback([&ctx, names, timeout, signal] {
-      std::string q;
-      if (*timeout >= 0) q += "t=" + std::to_string(*timeout);
-      if (!signal->empty()) q += std::string(q.empty() ? "" : "&") + "signal=" + url_encode(*signal);
-      ctx.exit_code = for_each(ctx, *names, simple_post("/stop" + (q.empty() ? "" : "?" + q)));
+      Query q;
+      q.add_if(*timeout >= 0, "t", std::to_string(*timeout)).add_if(!signal->empty(), "signal", *signal);
+      ctx.exit_code = for_each(ctx, *names, simple_post("/stop" + q.str()));
     });
   }
   {
@@ -85,7 +101,7 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
     add_names(c, *names);
     c->add_option("-t,--time,--timeout", *timeout, "Seconds to wait before killing the container");
     c->callback([&ctx, names, timeout] {
-      ctx.exit_code = for_each(ctx, *names, simple_post("/restart" + (*timeout >= 0 ? "?t=" + std::to_string(*timeout) : "")));
+      ctx.exit_code = for_each(ctx, *names, simple_post("/restart" + Query().add_if(*timeout >= 0, "t", std::to_string(*timeout)).str()));
     });
   }
   {
@@ -95,7 +111,7 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
     add_names(c, *names);
     c->add_option("-s,--signal", *signal, "Signal to send to the container");
     c->callback([&ctx, names, signal] {
-      ctx.exit_code = for_each(ctx, *names, simple_post("/kill" + (signal->empty() ? "" : "?signal=" + url_encode(*signal))));
+      ctx.exit_code = for_each(ctx, *names, simple_post("/kill" + Query().add_if(!signal->empty(), "signal", *signal).str()));
     });
   }
   {
@@ -108,9 +124,9 @@ void add_lifecycle_commands(CLI::App& parent, Context& ctx) {
     c->add_flag("-f,--force", *force, "Force the removal of a running container (uses SIGKILL)");
     c->add_flag("-v,--volumes", *volumes, "Remove anonymous volumes associated with the container");
     c->callback([&ctx, names, force, volumes] {
-      std::string q = std::string(*volumes ? "v=1" : "") + (*force ? std::string(*volumes ? "&" : "") + "force=1" : "");
+      const std::string q = Query().add_if(*volumes, "v", "1").add_if(*force, "force", "1").str();
       ctx.exit_code = for_each(ctx, *names, [q](api::client::Client& cl, const std::string& n) -> Result<std::string> {
-        TRY_ASSIGN(auto r, cl.request("DELETE", "/containers/" + url_encode(n) + (q.empty() ? "" : "?" + q)));
+        TRY_ASSIGN(auto r, cl.request("DELETE", "/containers/" + url_encode(n) + q));
         if (r.status >= 400) return fail(api::client::error_from(r));
         return n;
       });
@@ -198,7 +214,7 @@ void add_container_prune(CLI::App& parent, Context& ctx) {
       f[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
     }
     auto& cl = ctx.connect();
-    auto r = cl.request("POST", "/containers/prune" + (f.empty() ? "" : "?filters=" + url_encode(f.dump())));
+    auto r = cl.request("POST", "/containers/prune" + Query().add_if(!f.empty(), "filters", f.dump()).str());
     if (!r) {
       ctx.exit_code = print_daemon_error(r.error());
       return;

@@ -1,15 +1,19 @@
 // logs, inspect
 #include <unistd.h>
 
+#include <cctype>
 #include <iostream>
+#include <optional>
 
 #include "commands/context.hpp"
+#include "format/json_indent.hpp"
 #include "format/stream.hpp"
 #include "format/template.hpp"
 
 namespace mydocker::cli {
 
 using nlohmann::json;
+using api::client::Query;
 using api::client::url_encode;
 
 void add_logs_command(CLI::App& parent, Context& ctx) {
@@ -33,21 +37,16 @@ void add_logs_command(CLI::App& parent, Context& ctx) {
       return;
     }
     const bool tty = (*info)["Config"].value("Tty", false);
-    std::string q = "?stdout=1&stderr=1&tail=" + url_encode(f->tail);
-    if (f->timestamps) q += "&timestamps=1";
-    if (f->follow) q += "&follow=1";
-    if (!f->since.empty()) q += "&since=" + url_encode(f->since);
-    if (!f->until.empty()) q += "&until=" + url_encode(f->until);
-    auto pending = cl.open("GET", "/containers/" + (*info)["Id"].get<std::string>() + "/logs" + q);
+    Query q;
+    q.add("stdout", "1").add("stderr", "1").add("tail", f->tail).add_if(f->timestamps, "timestamps", "1");
+    q.add_if(f->follow, "follow", "1").add_if(!f->since.empty(), "since", f->since).add_if(!f->until.empty(), "until", f->until);
+    auto pending = cl.open("GET", "/containers/" + (*info)["Id"].get<std::string>() + "/logs" + q.str());
     if (!pending) {
       ctx.exit_code = print_daemon_error(pending.error());
       return;
     }
     if ((*pending)->status() >= 400) {
-      api::client::Response r;
-      r.status = (*pending)->status();
-      r.body = (*pending)->rest().value_or("");
-      ctx.exit_code = print_daemon_error(api::client::error_from(r));
+      ctx.exit_code = print_daemon_error(api::client::error_from(**pending));
       return;
     }
     format::Demuxer demux([](int s, std::string_view d) { (void)!::write(s == 2 ? 2 : 1, d.data(), d.size()); });
@@ -65,10 +64,34 @@ void add_logs_command(CLI::App& parent, Context& ctx) {
   });
 }
 
+namespace {
+// The body of a GET that must succeed, as the daemon wrote it.
+Result<std::string> get_raw(api::client::Client& c, const std::string& path) {
+  TRY_ASSIGN(auto r, c.request("GET", path));
+  if (r.status >= 400) return fail(api::client::error_from(r));
+  while (!r.body.empty() && std::isspace(static_cast<unsigned char>(r.body.back()))) r.body.pop_back();
+  return r.body;
+}
+
+// docker inspect without --type tries each kind of object in turn.
+Result<std::string> find_object(api::client::Client& c, const std::string& type, const std::string& name) {
+  static const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"container", "/containers/"}, {"image", "/images/"}, {"network", "/networks/"}, {"volume", "/volumes/"}};
+  for (const auto& [kind, prefix] : kinds) {
+    if (!type.empty() && type != kind) continue;
+    const std::string path = prefix + (kind == "image" ? name : url_encode(name)) + (kind == "container" || kind == "image" ? "/json" : "");
+    auto r = get_raw(c, path);
+    if (r || r.error().kind != ErrorKind::NotFound || !type.empty()) return r;
+  }
+  return fail(Error::not_found("No such object: " + name));
+}
+}  // namespace
+
 void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type) {
   struct Flags {
     std::vector<std::string> names;
     std::string format, type;
+    bool size = false;
   };
   auto f = std::make_shared<Flags>();
   f->type = type;
@@ -76,10 +99,13 @@ void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type
   c->add_option("NAME", f->names, "Objects")->required();
   c->add_option("-f,--format", f->format, "Format output using a custom template");
   if (type.empty()) c->add_option("--type", f->type, "Only inspect objects of the given type");
+  if (type != "image") c->add_flag("-s,--size", f->size, "Display total file sizes if the type is container");
   c->callback([&ctx, f] {
-    auto& cl = ctx.connect();
-    json all = json::array();
-    int rc = 0;
+    if (!f->type.empty() && f->type != "container" && f->type != "image" && f->type != "network" && f->type != "volume") {
+      std::cerr << "\"" << f->type << "\" is not a valid value for --type\n";
+      ctx.exit_code = 1;
+      return;
+    }
     std::optional<format::Template> tmpl;
     if (!f->format.empty()) {
       auto t = format::Template::parse(f->format);
@@ -90,39 +116,37 @@ void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type
       }
       tmpl = std::move(*t);
     }
+    auto& cl = ctx.connect();
+    std::vector<std::string> found, errors;
     for (const auto& n : f->names) {
-      Result<json> obj = fail(Error::not_found("No such object: " + n));
-      if (f->type.empty() || f->type == "container") {
-        auto r = inspect_container(cl, n);
-        if (r) obj = r;
-        else if (r.error().kind != ErrorKind::NotFound) obj = r;
-      }
-      if (!obj && (f->type.empty() || f->type == "image") && obj.error().kind == ErrorKind::NotFound) {
-        auto r = get_json(cl, "/images/" + n + "/json");
-        if (r) obj = r;
-      }
+      auto obj = find_object(cl, f->type, n);
       if (!obj) {
-        if (obj.error().kind == ErrorKind::NotFound)
-          std::cerr << "Error: No such " << (f->type.empty() ? "object" : f->type) << ": " << n << "\n";
-        else
-          print_daemon_error(obj.error());
-        rc = 1;
+        // Untyped, docker names no kind ("No such object"); typed, it relays the daemon.
+        errors.push_back(f->type.empty() && obj.error().kind == ErrorKind::NotFound
+                             ? "Error: No such object: " + n
+                             : "Error response from daemon: " + obj.error().message);
         continue;
       }
-      if (tmpl) {
-        auto out = tmpl->execute(*obj);
-        if (!out) {
-          std::cerr << out.error().message << "\n";
-          rc = 1;
-          continue;
-        }
-        std::cout << *out << "\n";
-      } else {
-        all.push_back(*obj);
+      if (!tmpl) {
+        found.push_back(*obj);
+        continue;
       }
+      auto data = nlohmann::ordered_json::parse(*obj, nullptr, false);
+      auto out = tmpl->execute(data);
+      if (!out) {
+        errors.push_back(out.error().message);
+        continue;
+      }
+      std::cout << *out << "\n";
     }
-    if (!tmpl) std::cout << (all.empty() ? std::string("[]") : all.dump(4)) << "\n";
-    ctx.exit_code = rc;
+    if (!tmpl) {
+      std::string all = "[";
+      for (size_t i = 0; i < found.size(); ++i) all += (i ? "," : "") + found[i];
+      std::cout << format::json_indent(all + "]") << "\n";
+    }
+    std::cout.flush();
+    for (const auto& e : errors) std::cerr << e << "\n";
+    ctx.exit_code = errors.empty() ? 0 : 1;
   });
 }
 

@@ -14,6 +14,7 @@ using nlohmann::json;
 // Renders rows through a --format (with or without `table`); shared by ps and images.
 int render_rows(const std::vector<json>& rows, std::string fmt, const json& headers) {
   const bool table = format::strip_table_directive(fmt);
+  fmt = format::expand_format_escapes(fmt);
   auto tmpl = format::Template::parse(fmt);
   if (!tmpl) {
     std::cerr << tmpl.error().message << "\n";
@@ -55,17 +56,19 @@ void add_ps_command(CLI::App& parent, Context& ctx, const std::string& name, con
   c->add_option("-f,--filter", f->filters, "Filter output based on conditions provided")->allow_extra_args(false);
   c->add_option("--format", f->format, "Format output using a custom template");
   c->callback([&ctx, f] {
-    json filters = json::object();
-    for (const auto& kv : f->filters) {
-      auto eq = kv.find('=');
-      filters[kv.substr(0, eq)][eq == std::string::npos ? "" : kv.substr(eq + 1)] = true;
+    auto filters = format::filters_json(f->filters);
+    if (!filters) {
+      std::cerr << filters.error().message << "\n";
+      ctx.exit_code = 125;
+      return;
     }
-    std::string q = "?all=" + std::string(f->all ? "1" : "0");
-    int limit = f->latest ? 1 : f->last;
-    if (limit > 0) q += "&limit=" + std::to_string(limit);
-    if (f->size) q += "&size=1";
-    if (!filters.empty()) q += "&filters=" + api::client::url_encode(filters.dump());
-    auto list = get_json(ctx.connect(), "/containers/json" + q);
+    const int limit = f->latest ? 1 : f->last;
+    // docker asks for sizes when the format shows them.
+    const bool size = f->size || format::format_uses_size(f->format);
+    api::client::Query q;
+    q.add_if(f->all, "all", "1").add_if(limit > 0, "limit", std::to_string(limit)).add_if(size && !f->quiet, "size", "1");
+    q.add_if(!filters->empty(), "filters", filters->dump());
+    auto list = get_json(ctx.connect(), "/containers/json" + q.str());
     if (!list) {
       ctx.exit_code = print_daemon_error(list.error());
       return;
@@ -75,7 +78,8 @@ void add_ps_command(CLI::App& parent, Context& ctx, const std::string& name, con
     for (const auto& c : *list) rows.push_back(format::container_row(c, !f->no_trunc, now));
     std::string fmt = f->format;
     if (f->quiet) fmt = "{{.ID}}";
-    else if (fmt.empty() || fmt == "table") fmt = std::string("table ") + format::kDefaultPsFormat;
+    else if (fmt.empty() || fmt == "table")
+      fmt = std::string("table ") + format::kDefaultPsFormat + (f->size ? "\t{{.Size}}" : "");
     ctx.exit_code = render_rows(rows, fmt, format::container_headers());
   });
 }

@@ -1,5 +1,7 @@
 // version, info
+#include <cstdio>
 #include <iostream>
+#include <iterator>
 
 #include "commands/context.hpp"
 #include "common/human.hpp"
@@ -10,34 +12,76 @@ using nlohmann::json;
 
 namespace {
 constexpr const char* kClientVersion = "0.1.0";
+constexpr const char* kClientApiVersion = "1.48";
+
+std::string str(const json& j, const char* k) {
+  return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+}
+
+// go-units BytesSize: binary units, four significant digits ("23.54GiB").
+std::string bytes_size(double b) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  size_t i = 0;
+  while (b >= 1024.0 && i + 1 < std::size(kUnits)) {
+    b /= 1024.0;
+    ++i;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g%s", b, kUnits[i]);
+  return buf;
+}
 
 void print_version(Context& ctx) {
+  auto& c = ctx.connect();
+  auto v = get_json(c, "/version");
+  const std::string negotiated = c.api_version();
   std::cout << "Client:\n"
             << " Version:           " << kClientVersion << "\n"
-            << " API version:       1.48\n"
-            << " OS/Arch:           linux/amd64\n\n";
-  auto v = get_json(ctx.connect(), "/version");
+            << " API version:       " << negotiated
+            << (negotiated != kClientApiVersion ? std::string(" (downgraded from ") + kClientApiVersion + ")" : "") << "\n"
+            << " OS/Arch:           linux/amd64\n"
+            << " Context:           default\n\n";
   if (!v) {
     ctx.exit_code = print_daemon_error(v.error());
     return;
   }
-  std::cout << "Server: mydocker Engine\n"
-            << " Engine:\n"
-            << "  Version:          " << v->value("Version", "") << "\n"
-            << "  API version:      " << v->value("ApiVersion", "") << " (minimum version " << v->value("MinAPIVersion", "")
-            << ")\n"
-            << "  OS/Arch:          " << v->value("Os", "") << "/" << v->value("Arch", "") << "\n"
-            << "  Kernel:           " << v->value("KernelVersion", "") << "\n";
+  std::cout << "Server: " << str(v->value("Platform", json::object()), "Name") << "\n";
+  for (const auto& comp : v->value("Components", json::array())) {
+    const json d = comp.value("Details", json::object());
+    if (str(comp, "Name") == "Engine") {
+      std::cout << " Engine:\n"
+                << "  Version:          " << str(comp, "Version") << "\n"
+                << "  API version:      " << str(d, "ApiVersion") << " (minimum version " << str(d, "MinAPIVersion") << ")\n"
+                << "  Go version:       " << str(d, "GoVersion") << "\n"
+                << "  Git commit:       " << str(d, "GitCommit") << "\n"
+                << "  Built:            " << str(d, "BuildTime") << "\n"
+                << "  OS/Arch:          " << str(d, "Os") << "/" << str(d, "Arch") << "\n"
+                << "  Experimental:     " << str(d, "Experimental") << "\n";
+    } else {
+      std::cout << " " << str(comp, "Name") << ":\n  Version:          " << str(comp, "Version") << "\n";
+      if (d.contains("GitCommit")) std::cout << "  GitCommit:        " << str(d, "GitCommit") << "\n";
+    }
+  }
 }
 
 void print_info(Context& ctx) {
+  std::cout << "Client:\n Version:    " << kClientVersion << "\n Context:    default\n Debug Mode: false\n\n";
   auto i = get_json(ctx.connect(), "/info");
   if (!i) {
+    std::cout << "Server:\n";
+    std::cout.flush();
     ctx.exit_code = print_daemon_error(i.error());
     return;
   }
   auto n = [&](const char* k) { return std::to_string(i->value(k, int64_t(0))); };
-  auto s = [&](const char* k) { return i->value(k, std::string()); };
+  auto s = [&](const char* k) { return str(*i, k); };
+  auto b = [&](const char* k) { return i->value(k, false) ? "true" : "false"; };
+  auto list = [](const json& a) {
+    std::string out;
+    if (a.is_array())
+      for (const auto& x : a) out += " " + (x.is_string() ? x.get<std::string>() : x.dump());
+    return out;
+  };
   std::cout << "Server:\n"
             << " Containers: " << n("Containers") << "\n"
             << "  Running: " << n("ContainersRunning") << "\n"
@@ -48,16 +92,36 @@ void print_info(Context& ctx) {
             << " Storage Driver: " << s("Driver") << "\n"
             << " Logging Driver: " << s("LoggingDriver") << "\n"
             << " Cgroup Driver: " << s("CgroupDriver") << "\n"
-            << " Cgroup Version: " << s("CgroupVersion") << "\n"
+            << " Cgroup Version: " << s("CgroupVersion") << "\n";
+  const json plugins = i->value("Plugins", json::object());
+  std::cout << " Plugins:\n"
+            << "  Volume:" << list(plugins.value("Volume", json::array())) << "\n"
+            << "  Network:" << list(plugins.value("Network", json::array())) << "\n"
+            << "  Log:" << list(plugins.value("Log", json::array())) << "\n";
+  std::cout << " Swarm: " << str(i->value("Swarm", json::object()), "LocalNodeState") << "\n";
+  std::string runtimes;
+  const json runtime_map = i->value("Runtimes", json::object());
+  for (auto it = runtime_map.begin(); it != runtime_map.end(); ++it) runtimes += " " + it.key();
+  std::cout << " Runtimes:" << runtimes << "\n"
+            << " Default Runtime: " << s("DefaultRuntime") << "\n"
+            << " Init Binary: " << s("InitBinary") << "\n"
+            << " containerd version: " << str(i->value("ContainerdCommit", json::object()), "ID") << "\n"
+            << " runc version: " << str(i->value("RuncCommit", json::object()), "ID") << "\n"
+            << " init version: " << str(i->value("InitCommit", json::object()), "ID") << "\n"
             << " Kernel Version: " << s("KernelVersion") << "\n"
             << " Operating System: " << s("OperatingSystem") << "\n"
             << " OSType: " << s("OSType") << "\n"
             << " Architecture: " << s("Architecture") << "\n"
             << " CPUs: " << n("NCPU") << "\n"
-            << " Total Memory: " << human::size(double(i->value("MemTotal", int64_t(0)))) << "\n"
+            << " Total Memory: " << bytes_size(double(i->value("MemTotal", int64_t(0)))) << "\n"
             << " Name: " << s("Name") << "\n"
             << " ID: " << s("ID") << "\n"
-            << " Docker Root Dir: " << s("DockerRootDir") << "\n";
+            << " Docker Root Dir: " << s("DockerRootDir") << "\n"
+            << " Debug Mode: " << b("Debug") << "\n"
+            << " Experimental: " << b("ExperimentalBuild") << "\n"
+            << " Live Restore Enabled: " << b("LiveRestoreEnabled") << "\n\n";
+  for (const auto& w : i->value("Warnings", json::array()))
+    if (w.is_string()) std::cerr << w.get<std::string>() << "\n";
 }
 }  // namespace
 

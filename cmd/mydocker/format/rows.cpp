@@ -1,6 +1,11 @@
 #include "format/rows.hpp"
 
+#include <cstdio>
+#include <cctype>
 #include <ctime>
+#include <iterator>
+#include <map>
+#include <set>
 
 #include "common/human.hpp"
 #include "format/tabwriter.hpp"
@@ -20,10 +25,48 @@ std::string go_time(int64_t secs) {
   return buf;
 }
 
+// go-units HumanSize: four significant digits ("1.983MB").
+std::string size4(double bytes) {
+  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+  size_t i = 0;
+  while (bytes >= 1000.0 && i + 1 < std::size(kUnits)) {
+    bytes /= 1000.0;
+    ++i;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g%s", bytes, kUnits[i]);
+  return buf;
+}
+
 std::string since(int64_t created, int64_t now) {
   return human::duration((now - created) * 1000000000LL) + " ago";
 }
 }  // namespace
+
+bool format_uses_size(const std::string& f) {
+  if (f.find(".Size") != std::string::npos) return true;
+  for (size_t p = f.find("json"); p != std::string::npos; p = f.find("json", p + 4)) {
+    size_t d = f.find_first_not_of(' ', p + 4);
+    if (d != std::string::npos && d > p + 4 && f[d] == '.' && (d + 1 == f.size() || !std::isalnum(static_cast<unsigned char>(f[d + 1]))))
+      return true;
+  }
+  return false;
+}
+
+Result<json> filters_json(const std::vector<std::string>& flags) {
+  std::map<std::string, std::set<std::string>> by_key;
+  for (const auto& kv : flags) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return fail(Error::invalid("bad format of filter (expected name=value)"));
+    std::string key = kv.substr(0, eq);
+    for (auto& c : key) c = char(std::tolower(static_cast<unsigned char>(c)));
+    size_t b = key.find_first_not_of(' '), e = key.find_last_not_of(' ');
+    by_key[key.substr(b, e - b + 1)].insert(kv.substr(eq + 1));
+  }
+  json out = json::object();
+  for (const auto& [k, values] : by_key) out[k] = json(std::vector<std::string>(values.begin(), values.end()));
+  return out;
+}
 
 std::string ports_string(const json& ports) {
   std::string out;
@@ -60,9 +103,11 @@ json container_row(const json& c, bool trunc, int64_t now) {
   if (trunc && image.rfind("sha256:", 0) == 0) image = image.substr(7, 12);
   const int64_t created = c.value("Created", int64_t(0));
   std::string size;
-  if (c.contains("SizeRw"))
-    size = human::size(double(c.value("SizeRw", int64_t(0)))) + " (virtual " +
-           human::size(double(c.value("SizeRootFs", int64_t(0)))) + ")";
+  if (c.contains("SizeRw")) {
+    size = human::size(double(c.value("SizeRw", int64_t(0))));
+    if (c.value("SizeRootFs", int64_t(0)) > 0)
+      size += " (virtual " + human::size(double(c.value("SizeRootFs", int64_t(0)))) + ")";
+  }
   std::string networks;
   const json nets = c.value("NetworkSettings", json::object()).value("Networks", json::object());
   for (auto& [k, v] : nets.items())
@@ -78,9 +123,10 @@ json container_row(const json& c, bool trunc, int64_t now) {
           {"Size", size},
           {"Names", names},
           {"Labels", labels},
-          {"LabelsMap", label_map},
+          {"LabelsMap", label_map}, {"__row", true},
           {"Mounts", ""},
           {"Networks", networks},
+          {"Platform", nullptr},
           {"LocalVolumes", "0"}};
 }
 
@@ -102,25 +148,26 @@ json image_row(const json& img, const std::string& repo_tag, bool trunc, int64_t
           {"CreatedSince", since(created, now)},
           {"CreatedAt", go_time(created)},
           {"Size", human::size(double(img.value("Size", int64_t(0))))},
-          {"VirtualSize", human::size(double(img.value("Size", int64_t(0))))},
+          {"VirtualSize", size4(double(img.value("Size", int64_t(0))))},
           {"SharedSize", "N/A"},
           {"UniqueSize", "N/A"},
           {"Containers", "N/A"},
-          {"LabelsMap", labels.is_null() ? json::object() : labels}};
+          {"LabelsMap", labels.is_null() ? json::object() : labels},
+          {"__row", true}};
 }
 
 json container_headers() {
   return {{"ID", "CONTAINER ID"}, {"Image", "IMAGE"},       {"Command", "COMMAND"}, {"CreatedAt", "CREATED AT"},
           {"RunningFor", "CREATED"}, {"Ports", "PORTS"},    {"State", "STATE"},     {"Status", "STATUS"},
           {"Size", "SIZE"},         {"Names", "NAMES"},      {"Labels", "LABELS"},   {"Mounts", "MOUNTS"},
-          {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"}, {"LabelsMap", json::object()}};
+          {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"}, {"LabelsMap", "<header>"}};
 }
 
 json image_headers() {
   return {{"Repository", "REPOSITORY"}, {"Tag", "TAG"},           {"ID", "IMAGE ID"},
           {"Digest", "DIGEST"},         {"CreatedSince", "CREATED"}, {"CreatedAt", "CREATED AT"},
           {"Size", "SIZE"},             {"VirtualSize", "VIRTUAL SIZE"}, {"SharedSize", "SHARED SIZE"},
-          {"UniqueSize", "UNIQUE SIZE"}, {"Containers", "CONTAINERS"}, {"LabelsMap", json::object()}};
+          {"UniqueSize", "UNIQUE SIZE"}, {"Containers", "CONTAINERS"}, {"LabelsMap", "<header>"}};
 }
 
 }  // namespace mydocker::cli::format

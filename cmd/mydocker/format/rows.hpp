@@ -3,6 +3,9 @@
 // field names, and the table headers Docker prints for them.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
+
+#include "common/error.hpp"
 
 namespace mydocker::cli::format {
 
@@ -17,6 +20,14 @@ nlohmann::json image_headers();
 inline constexpr const char* kDefaultPsFormat =
     "{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
 inline constexpr const char* kDefaultImagesFormat = "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+
+// -f/--filter key=value flags as the filters query: {"status":["exited"]}
+// (values sorted, each once). InvalidParameter for a flag without "=".
+Result<nlohmann::json> filters_json(const std::vector<std::string>& flags);
+
+// Whether a ps --format reads .Size (directly or through {{json .}}), which
+// makes docker ask the daemon for sizes.
+bool format_uses_size(const std::string& format);
 
 // "0.0.0.0:8080->80/tcp, 443/tcp" from the Ports array.
 std::string ports_string(const nlohmann::json& ports);

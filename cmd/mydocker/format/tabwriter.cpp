@@ -1,5 +1,6 @@
 #include "format/tabwriter.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace mydocker::cli::format {
@@ -40,11 +41,53 @@ std::string go_quote(const std::string& s) {
   return out + "\"";
 }
 
+namespace {
+// Go's text/tabwriter: a column is a block of consecutive lines that all have
+// a tab-terminated cell at that index; each block gets its own width.
+struct TabWriter {
+  std::vector<std::vector<std::string>> lines;
+  std::vector<size_t> widths;
+  size_t minwidth, padding;
+  std::string out;
+
+  void write_lines(size_t line0, size_t line1) {
+    for (size_t i = line0; i < line1; ++i) {
+      const auto& line = lines[i];
+      for (size_t j = 0; j < line.size(); ++j) {
+        out += line[j];
+        if (j < widths.size()) out.append(widths[j] - std::min(widths[j], display_width(line[j])), ' ');
+      }
+      if (i + 1 < lines.size()) out += "\n";
+    }
+  }
+
+  void format(size_t line0, size_t line1) {
+    const size_t column = widths.size();
+    for (size_t cur = line0; cur < line1; ++cur) {
+      if (column + 1 >= lines[cur].size()) continue;
+      // A block of this column starts here.
+      write_lines(line0, cur);
+      line0 = cur;
+      size_t width = minwidth;
+      for (; cur < line1; ++cur) {
+        if (column + 1 >= lines[cur].size()) break;
+        width = std::max(width, display_width(lines[cur][column]) + padding);
+      }
+      widths.push_back(width);
+      format(line0, cur);
+      widths.pop_back();
+      line0 = cur;
+      --cur;  // the loop's ++ revisits the line that ended the block
+    }
+    write_lines(line0, line1);
+  }
+};
+}  // namespace
+
 std::string tabwrite(const std::string& text, size_t minwidth, size_t padding) {
-  std::vector<std::vector<std::string>> rows;
+  TabWriter w{{}, {}, minwidth, padding, {}};
   size_t start = 0;
-  bool trailing_newline = !text.empty() && text.back() == '\n';
-  while (start < text.size()) {
+  for (;;) {
     size_t nl = text.find('\n', start);
     std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     std::vector<std::string> cells;
@@ -55,28 +98,13 @@ std::string tabwrite(const std::string& text, size_t minwidth, size_t padding) {
       if (tab == std::string::npos) break;
       b = tab + 1;
     }
-    rows.push_back(std::move(cells));
+    w.lines.push_back(std::move(cells));
     if (nl == std::string::npos) break;
     start = nl + 1;
   }
-  // A column's width comes from the cells that are followed by a tab.
-  std::vector<size_t> width;
-  for (const auto& r : rows)
-    for (size_t c = 0; c + 1 < r.size(); ++c) {
-      if (width.size() <= c) width.resize(c + 1, 0);
-      width[c] = std::max(width[c], display_width(r[c]) + padding);
-    }
-  for (auto& w : width) w = std::max(w, minwidth);
-  std::string out;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const auto& r = rows[i];
-    for (size_t c = 0; c < r.size(); ++c) {
-      out += r[c];
-      if (c + 1 < r.size()) out.append(width[c] - display_width(r[c]), ' ');
-    }
-    if (i + 1 < rows.size() || trailing_newline) out += "\n";
-  }
-  return out;
+  // Text ending in "\n" leaves an empty last line: it ends the output.
+  w.format(0, w.lines.size());
+  return w.out;
 }
 
 }  // namespace mydocker::cli::format

@@ -7,7 +7,7 @@
 
 namespace mydocker::cli::format {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -264,7 +264,20 @@ Result<json> call_function(const std::string& name, const std::vector<json>& a) 
   auto str = [&](size_t i) { return i < a.size() ? (a[i].is_string() ? a[i].get<std::string>() : go_print(a[i])) : std::string(); };
   if (name == "json") {
     if (a.empty()) return fail(Error::invalid("template: wrong number of args for json"));
-    return json(a[0].dump());
+    if (!a[0].is_object() || !a[0].contains("__row")) return json(a[0].dump(-1, ' ', false, json::error_handler_t::replace));
+    // A ps/images row: its fields as docker marshals them (HTML-escaped),
+    // without the helpers kept for {{.Label}}.
+    json row = a[0];
+    row.erase("__row");
+    row.erase("LabelsMap");
+    std::string out;
+    for (char c : row.dump(-1, ' ', false, json::error_handler_t::replace)) {
+      if (c == '<') out += "\\u003c";
+      else if (c == '>') out += "\\u003e";
+      else if (c == '&') out += "\\u0026";
+      else out.push_back(c);
+    }
+    return json(out);
   }
   if (name == "upper" || name == "lower") {
     std::string s = str(0);
@@ -352,6 +365,7 @@ Result<json> call_function(const std::string& name, const std::vector<json>& a) 
 }
 
 Result<json> eval_pipeline(const Pipeline& p, Scope& s);
+constexpr const char* kHeaderLabels = "<header>";
 
 Result<json> eval_arg(const Arg& a, Scope& s) {
   if (a.sub) return eval_pipeline(*a.sub, s);
@@ -393,6 +407,8 @@ Result<json> eval_command(const Command& c, Scope& s, const json* piped) {
     labels_path.push_back("LabelsMap");
     TRY_ASSIGN(json labels, field(s.dot, labels_path));
     if (labels.is_object() && args[0].is_string()) return labels.value(args[0].get<std::string>(), json(""));
+    // The header row of a table names the label itself.
+    if (labels.is_string() && labels.get<std::string>() == kHeaderLabels && args[0].is_string()) return args[0];
     return json("");
   }
   if (!args.empty()) return fail(Error::invalid("template: can't give argument to non-function"));
@@ -447,7 +463,10 @@ Result<void> exec_node(const Template::Node& n, Scope& s, std::string& out) {
         return exec_list(n.body, inner, out);
       };
       if (v.is_object()) {
-        for (auto& [k, val] : v.items()) TRY_VOID(each(json(k), val));
+        // Go ranges over a map in key order.
+        std::map<std::string, const json*> keys;
+        for (auto it = v.begin(); it != v.end(); ++it) keys[it.key()] = &it.value();
+        for (const auto& [k, val] : keys) TRY_VOID(each(json(k), *val));
       } else if (v.is_array()) {
         for (size_t i = 0; i < v.size(); ++i) TRY_VOID(each(json(i), v[i]));
       }
@@ -512,6 +531,10 @@ Result<Template> Template::parse(const std::string& text) {
   return t;
 }
 
+Result<std::string> Template::execute(const nlohmann::json& data) const {
+  return execute(json::parse(data.dump()));
+}
+
 Result<std::string> Template::execute(const json& data) const {
   std::string out;
   Scope s{data, {{"$", data}}};
@@ -535,13 +558,30 @@ std::string go_print(const json& v) {
     for (size_t i = 0; i < v.size(); ++i) out += (i ? " " : "") + go_print(v[i]);
     return out + "]";
   }
+  // Go prints maps with their keys sorted.
+  std::map<std::string, const json*> keys;
+  for (auto it = v.begin(); it != v.end(); ++it) keys[it.key()] = &it.value();
   std::string out = "map[";
   bool first = true;
-  for (auto& [k, val] : v.items()) {
-    out += (first ? "" : " ") + k + ":" + go_print(val);
+  for (const auto& [k, val] : keys) {
+    out += (first ? "" : " ") + k + ":" + go_print(*val);
     first = false;
   }
   return out + "]";
+}
+
+std::string expand_format_escapes(std::string f) {
+  size_t b = f.find_first_not_of(' '), e = f.find_last_not_of(' ');
+  f = b == std::string::npos ? std::string() : f.substr(b, e - b + 1);
+  std::string out;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == '\\' && i + 1 < f.size() && (f[i + 1] == 't' || f[i + 1] == 'n')) {
+      out.push_back(f[++i] == 't' ? '\t' : '\n');
+      continue;
+    }
+    out.push_back(f[i]);
+  }
+  return out;
 }
 
 bool strip_table_directive(std::string& f) {

@@ -16,6 +16,9 @@ class Template {
  public:
   // InvalidParameter "template parsing error: ..." on a bad template.
   static Result<Template> parse(const std::string& text);
+  // The data keeps the order of its source (Go structs print fields in
+  // order; {{json .}} of inspect output matches docker's).
+  Result<std::string> execute(const nlohmann::ordered_json& data) const;
   Result<std::string> execute(const nlohmann::json& data) const;
 
   struct Node;
@@ -30,7 +33,11 @@ class Template {
 
 // Go's default formatting of a value (%v): strings raw, 1 not 1.0, maps as
 // map[k:v], arrays as [a b], null as <no value>.
-std::string go_print(const nlohmann::json& v);
+std::string go_print(const nlohmann::ordered_json& v);
+
+// As docker's list formatters: trims spaces, then turns the two-character
+// sequences \t and \n into a tab and a newline.
+std::string expand_format_escapes(std::string format);
 
 // Docker's "table" directive: returns true and strips it when present.
 bool strip_table_directive(std::string& format);

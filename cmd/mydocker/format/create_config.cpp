@@ -1,0 +1,344 @@
+#include "format/create_config.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+namespace mydocker::cli::format {
+
+using nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+std::string lower(std::string s) {
+  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Go marshals maps with sorted keys: copy a (sorted) json object in order.
+ojson sorted(const json& j) {
+  ojson o = ojson::object();
+  for (auto& [k, v] : j.items()) o[k] = ojson::parse(v.dump());
+  return o;
+}
+
+ojson strings_or_null(const std::vector<std::string>& v) { return v.empty() ? ojson(nullptr) : ojson(v); }
+
+Result<std::pair<int, int>> port_range(const std::string& s) {
+  auto dash = s.find('-');
+  try {
+    size_t used = 0;
+    int a = std::stoi(s.substr(0, dash), &used);
+    if (used != s.substr(0, dash).size()) throw std::invalid_argument(s);
+    int b = a;
+    if (dash != std::string::npos) b = std::stoi(s.substr(dash + 1));
+    if (a < 0 || b < a || b > 65535) throw std::invalid_argument(s);
+    return std::pair{a, b};
+  } catch (...) {
+    return fail(Error::invalid("invalid containerPort: " + s));
+  }
+}
+
+ojson endpoint(const std::vector<std::string>& aliases) {
+  return {{"IPAMConfig", nullptr}, {"Links", nullptr}, {"Aliases", strings_or_null(aliases)}, {"MacAddress", ""},
+          {"DriverOpts", nullptr}, {"GwPriority", 0}, {"NetworkID", ""}, {"EndpointID", ""}, {"Gateway", ""},
+          {"IPAddress", ""}, {"IPPrefixLen", 0}, {"IPv6Gateway", ""}, {"GlobalIPv6Address", ""},
+          {"GlobalIPv6PrefixLen", 0}, {"DNSNames", nullptr}};
+}
+
+Result<ojson> parse_mount(const std::string& spec) {
+  ojson m = ojson::object();
+  std::string type = "volume", source, target;
+  bool ro = false;
+  size_t b = 0;
+  while (b <= spec.size()) {
+    size_t e = spec.find(',', b);
+    std::string kv = spec.substr(b, e == std::string::npos ? std::string::npos : e - b);
+    auto eq = kv.find('=');
+    std::string k = lower(kv.substr(0, eq)), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (k == "type") type = v;
+    else if (k == "source" || k == "src") source = v;
+    else if (k == "target" || k == "dst" || k == "destination") target = v;
+    else if (k == "readonly" || k == "ro") ro = v.empty() || v == "1" || v == "true";
+    else if (!k.empty()) return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--mount\" flag: unexpected key '" + k + "' in '" + kv + "'"));
+    if (e == std::string::npos) break;
+    b = e + 1;
+  }
+  if (target.empty()) return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--mount\" flag: target is required"));
+  m["Type"] = type;
+  if (!source.empty()) m["Source"] = source;
+  m["Target"] = target;
+  if (ro) m["ReadOnly"] = true;
+  return m;
+}
+}  // namespace
+
+Result<int64_t> ram_in_bytes(const std::string& s) {
+  if (s.empty()) return 0;
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(s, &used);
+  } catch (...) {
+    return fail(Error::invalid("invalid size: '" + s + "'"));
+  }
+  std::string unit = lower(s.substr(used));
+  if (unit.size() == 3 && unit.substr(1) == "ib") unit.resize(1);
+  else if (unit.size() == 2 && unit[1] == 'b') unit.resize(1);
+  static const std::map<std::string, double> mult = {{"", 1},
+                                                     {"b", 1},
+                                                     {"k", 1024.0},
+                                                     {"m", 1024.0 * 1024},
+                                                     {"g", 1024.0 * 1024 * 1024},
+                                                     {"t", 1024.0 * 1024 * 1024 * 1024},
+                                                     {"p", 1024.0 * 1024 * 1024 * 1024 * 1024}};
+  auto it = mult.find(unit);
+  if (it == mult.end() || v < 0) return fail(Error::invalid("invalid size: '" + s + "'"));
+  return int64_t(v * it->second);
+}
+
+Result<ojson> restart_policy(const std::string& s) {
+  std::string name = s.empty() ? "no" : s.substr(0, s.find(':'));
+  int retries = 0;
+  if (auto colon = s.find(':'); colon != std::string::npos) {
+    if (name != "on-failure") return fail(Error::invalid("invalid restart policy format: maximum retry count can only be used with 'on-failure'"));
+    try {
+      retries = std::stoi(s.substr(colon + 1));
+    } catch (...) {
+      return fail(Error::invalid("invalid restart policy format: maximum retry count must be an integer"));
+    }
+  }
+  if (name != "no" && name != "always" && name != "unless-stopped" && name != "on-failure")
+    return fail(Error::invalid("invalid restart policy format: unknown policy '" + name + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"));
+  return ojson{{"Name", name}, {"MaximumRetryCount", retries}};
+}
+
+Result<void> parse_publish(const std::string& p, json& exposed, json& bindings) {
+  // [ip:][hostport:]containerport[/proto]; ip may be [v6].
+  std::string spec = p, proto = "tcp";
+  if (auto slash = spec.rfind('/'); slash != std::string::npos) {
+    proto = lower(spec.substr(slash + 1));
+    spec = spec.substr(0, slash);
+  }
+  std::string ip, host_port, ctr = spec;
+  if (auto c2 = spec.rfind(':'); c2 != std::string::npos) {
+    ctr = spec.substr(c2 + 1);
+    std::string rest = spec.substr(0, c2);
+    if (auto c1 = rest.rfind(':'); c1 != std::string::npos) {
+      ip = rest.substr(0, c1);
+      host_port = rest.substr(c1 + 1);
+    } else {
+      host_port = rest;
+    }
+  }
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  if (ctr.empty()) return fail(Error::invalid("no port specified: " + p + "<empty>"));
+  TRY_ASSIGN(auto cr, port_range(ctr));
+  std::pair<int, int> hr{0, -1};
+  if (!host_port.empty()) {
+    auto h = port_range(host_port);
+    if (!h) return fail(Error::invalid("invalid hostPort: " + host_port));
+    hr = *h;
+  }
+  const bool host_range = hr.second >= 0 && hr.second != hr.first;
+  if (host_range && hr.second - hr.first != cr.second - cr.first && cr.first != cr.second)
+    return fail(Error::invalid("invalid ranges specified for container and host Ports: " + ctr + " and " + host_port));
+  for (int port = cr.first; port <= cr.second; ++port) {
+    std::string key = std::to_string(port) + "/" + proto;
+    exposed[key] = json::object();
+    std::string hp = host_port;
+    if (hr.second >= 0 && cr.first != cr.second) hp = std::to_string(hr.first + (port - cr.first));
+    bindings[key].push_back({{"HostIp", ip}, {"HostPort", hp}});
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> build_env(const RunOptions& o, const char* (*getenv_fn)(const char*)) {
+  auto lookup = [&](const std::string& k) -> const char* {
+    return getenv_fn ? getenv_fn(k.c_str()) : std::getenv(k.c_str());
+  };
+  std::vector<std::string> out;
+  auto add = [&](const std::string& kv) {
+    if (kv.find('=') == std::string::npos) {
+      if (const char* v = lookup(kv)) {
+        out.push_back(kv + "=" + v);
+        return;
+      }
+    }
+    out.push_back(kv);
+  };
+  for (const auto& file : o.env_files) {
+    std::ifstream in(file);
+    if (!in) return fail(Error::invalid("open " + file + ": no such file or directory"));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      size_t b = line.find_first_not_of(" \t");
+      if (b == std::string::npos || line[b] == '#') continue;
+      line = line.substr(b);
+      if (line.find('=') == std::string::npos) {
+        // A bare name takes the client's value, or is dropped when unset.
+        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+        if (const char* v = lookup(line)) out.push_back(line + "=" + v);
+        continue;
+      }
+      out.push_back(line);
+    }
+  }
+  for (const auto& e : o.env) add(e);
+  return out;
+}
+
+Result<ojson> container_create_body(const RunOptions& o, const std::string& image, const std::vector<std::string>& cmd) {
+  TRY_ASSIGN(std::vector<std::string> env, build_env(o));
+  json exposed = json::object(), bindings = json::object(), labels = json::object(), volumes = json::object();
+  for (const auto& p : o.publish) TRY_VOID(parse_publish(p, exposed, bindings));
+  for (const auto& e : o.expose) {
+    std::string spec = e.find('/') == std::string::npos ? e + "/tcp" : e;
+    exposed[spec] = json::object();
+  }
+  for (const auto& l : o.labels) {
+    auto eq = l.find('=');
+    labels[l.substr(0, eq)] = eq == std::string::npos ? "" : l.substr(eq + 1);
+  }
+  std::vector<std::string> binds;
+  for (const auto& v : o.volumes) {
+    // "/data" alone is an anonymous volume of the container's config.
+    if (v.find(':') == std::string::npos) volumes[v] = json::object();
+    else binds.push_back(v);
+  }
+  const bool attach = !o.detach;
+  ojson cfg = ojson::object();
+  cfg["Hostname"] = o.hostname;
+  cfg["Domainname"] = "";
+  cfg["User"] = o.user;
+  cfg["AttachStdin"] = o.interactive && attach;
+  cfg["AttachStdout"] = attach;
+  cfg["AttachStderr"] = attach;
+  if (!exposed.empty()) cfg["ExposedPorts"] = sorted(exposed);
+  cfg["Tty"] = o.tty;
+  cfg["OpenStdin"] = o.interactive;
+  cfg["StdinOnce"] = o.interactive && attach;
+  cfg["Env"] = strings_or_null(env);
+  cfg["Cmd"] = strings_or_null(cmd);
+  cfg["Image"] = image;
+  cfg["Volumes"] = sorted(volumes);
+  cfg["WorkingDir"] = o.workdir;
+  cfg["Entrypoint"] = o.entrypoint_set ? ojson::array({o.entrypoint}) : ojson(nullptr);
+  cfg["OnBuild"] = nullptr;
+  cfg["Labels"] = sorted(labels);
+  if (!o.stop_signal.empty()) cfg["StopSignal"] = o.stop_signal;
+  if (o.stop_timeout >= 0) cfg["StopTimeout"] = o.stop_timeout;
+
+  TRY_ASSIGN(int64_t memory, ram_in_bytes(o.memory));
+  int64_t swap = 0;
+  if (o.memory_swap == "-1") {
+    swap = -1;
+  } else {
+    TRY_ASSIGN(swap, ram_in_bytes(o.memory_swap));
+  }
+  TRY_ASSIGN(int64_t reservation, ram_in_bytes(o.memory_reservation));
+  TRY_ASSIGN(int64_t shm, ram_in_bytes(o.shm_size));
+  int64_t nano_cpus = 0;
+  if (!o.cpus.empty()) {
+    char* end = nullptr;
+    double c = std::strtod(o.cpus.c_str(), &end);
+    if (end == o.cpus.c_str() || *end != '\0' || c < 0)
+      return fail(Error::invalid("invalid argument \"" + o.cpus + "\" for \"--cpus\" flag: failed to parse " + o.cpus +
+                                 " as a rational number"));
+    nano_cpus = std::llround(c * 1e9);
+  }
+  TRY_ASSIGN(ojson restart, restart_policy(o.restart));
+  if (o.rm && restart["Name"] != "no")
+    return fail(Error::invalid("conflicting options: cannot specify both --restart and --rm"));
+  const std::string mode = o.network.empty() ? "default" : o.network;
+
+  ojson hc = ojson::object();
+  hc["Binds"] = strings_or_null(binds);
+  hc["ContainerIDFile"] = "";
+  hc["LogConfig"] = {{"Type", ""}, {"Config", ojson::object()}};
+  hc["NetworkMode"] = mode;
+  hc["PortBindings"] = sorted(bindings);
+  hc["RestartPolicy"] = restart;
+  hc["AutoRemove"] = o.rm;
+  hc["VolumeDriver"] = "";
+  hc["VolumesFrom"] = strings_or_null(o.volumes_from);
+  hc["ConsoleSize"] = {o.console_rows, o.console_cols};
+  hc["CapAdd"] = strings_or_null(o.cap_add);
+  hc["CapDrop"] = strings_or_null(o.cap_drop);
+  hc["CgroupnsMode"] = "";
+  hc["Dns"] = o.dns;
+  hc["DnsOptions"] = o.dns_options;
+  hc["DnsSearch"] = o.dns_search;
+  hc["ExtraHosts"] = strings_or_null(o.add_host);
+  hc["GroupAdd"] = strings_or_null(o.group_add);
+  hc["IpcMode"] = o.ipc_mode;
+  hc["Cgroup"] = "";
+  hc["Links"] = strings_or_null(o.links);
+  hc["OomScoreAdj"] = 0;
+  hc["PidMode"] = o.pid_mode;
+  hc["Privileged"] = o.privileged;
+  hc["PublishAllPorts"] = o.publish_all;
+  hc["ReadonlyRootfs"] = o.read_only;
+  hc["SecurityOpt"] = strings_or_null(o.security_opt);
+  if (!o.tmpfs.empty()) {
+    json t = json::object();
+    for (const auto& m : o.tmpfs) {
+      auto colon = m.find(':');
+      t[m.substr(0, colon)] = colon == std::string::npos ? "" : m.substr(colon + 1);
+    }
+    hc["Tmpfs"] = sorted(t);
+  }
+  hc["UTSMode"] = o.uts_mode;
+  hc["UsernsMode"] = "";
+  hc["ShmSize"] = shm;
+  hc["Isolation"] = "";
+  hc["CpuShares"] = o.cpu_shares;
+  hc["Memory"] = memory;
+  hc["NanoCpus"] = nano_cpus;
+  hc["CgroupParent"] = "";
+  hc["BlkioWeight"] = 0;
+  for (const char* k : {"BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+                        "BlkioDeviceWriteIOps"})
+    hc[k] = ojson::array();
+  hc["CpuPeriod"] = 0;
+  hc["CpuQuota"] = 0;
+  hc["CpuRealtimePeriod"] = 0;
+  hc["CpuRealtimeRuntime"] = 0;
+  hc["CpusetCpus"] = o.cpuset_cpus;
+  hc["CpusetMems"] = o.cpuset_mems;
+  hc["Devices"] = ojson::array();
+  hc["DeviceCgroupRules"] = nullptr;
+  hc["DeviceRequests"] = nullptr;
+  hc["MemoryReservation"] = reservation;
+  hc["MemorySwap"] = swap;
+  hc["MemorySwappiness"] = -1;
+  hc["OomKillDisable"] = false;
+  hc["PidsLimit"] = o.pids_limit;
+  hc["Ulimits"] = ojson::array();
+  hc["CpuCount"] = 0;
+  hc["CpuPercent"] = 0;
+  hc["IOMaximumIOps"] = 0;
+  hc["IOMaximumBandwidth"] = 0;
+  if (!o.mounts.empty()) {
+    ojson mounts = ojson::array();
+    for (const auto& m : o.mounts) {
+      TRY_ASSIGN(ojson one, parse_mount(m));
+      mounts.push_back(std::move(one));
+    }
+    hc["Mounts"] = mounts;
+  }
+  hc["MaskedPaths"] = nullptr;
+  hc["ReadonlyPaths"] = nullptr;
+  cfg["HostConfig"] = hc;
+
+  // One endpoint for the network the container joins; none for host, none
+  // and container:<x>, which have no endpoint of their own.
+  ojson endpoints = ojson::object();
+  if (mode != "host" && mode != "none" && mode.rfind("container:", 0) != 0) endpoints[mode] = endpoint(o.network_aliases);
+  cfg["NetworkingConfig"] = {{"EndpointsConfig", endpoints}};
+  return cfg;
+}
+
+}  // namespace mydocker::cli::format
