@@ -4,6 +4,7 @@
 // "attach" the client's socket passed along with SCM_RIGHTS.
 //   attach <i|-><o|-><e|-> <detach keys as hex, or ->
 //   resize <rows> <cols>
+//   execresize <exec id> <rows> <cols>
 //   exec <request JSON as hex>
 #include <string>
 

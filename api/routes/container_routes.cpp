@@ -149,8 +149,14 @@ void handle_attach(Backend& b, Request& req, Responder& res) {
   if (!fd) return;
   // Past the upgrade there is no status line to fail with; closing the
   // socket (attach() drops it on error) ends the client's stream.
-  (void)b.containers.attach(req.param("id"), std::move(*fd), req.query_bool("stdin"), req.query_bool("stdout"),
-                            req.query_bool("stderr"), *keys);
+  ctr::AttachOptions o;
+  o.in = req.query_bool("stdin");
+  o.out = req.query_bool("stdout");
+  o.err = req.query_bool("stderr");
+  o.stream = req.query_bool("stream");
+  o.replay_logs = req.query_bool("logs");
+  o.detach_keys = *keys;
+  (void)b.containers.attach(req.param("id"), std::move(*fd), o);
 }
 
 void handle_exec_start(Backend& b, Request& req, Responder& res) {
@@ -178,10 +184,18 @@ void handle_exec_start(Backend& b, Request& req, Responder& res) {
   }
 }
 
-void handle_resize(Backend& b, Request& req, Responder& res) {
+// ?h=rows&w=cols of a resize request.
+Result<std::pair<unsigned, unsigned>> resize_size(Request& req) {
   auto h = req.query_int("h"), w = req.query_int("w");
-  if (!h || !w || *h < 0 || *w < 0) return res.send_error(Error::invalid("invalid resize: h and w must be numbers"));
-  auto r = b.containers.resize(req.param("id"), unsigned(*h), unsigned(*w));
+  if (!h || !w || *h < 0 || *w < 0 || *h > 65535 || *w > 65535)
+    return fail(Error::invalid("invalid resize: h and w must be numbers from 0 to 65535"));
+  return std::pair{unsigned(*h), unsigned(*w)};
+}
+
+void handle_resize(Backend& b, Request& req, Responder& res) {
+  auto size = resize_size(req);
+  if (!size) return res.send_error(size.error());
+  auto r = b.containers.resize(req.param("id"), size->first, size->second);
   if (!r) return res.send_error(r.error());
   res.send_empty(200);
 }
@@ -263,10 +277,10 @@ void register_container_routes(Router& r, Backend& b) {
     res.send_json(200, *j);
   });
   r.add("POST", "/exec/{id}/resize", [&b](Request& req, Responder& res) {
-    // Exec ttys keep their initial size for now; a resize is accepted as
-    // Docker accepts one for an exec without a tty.
-    auto j = b.containers.exec_inspect(req.param("id"));
-    if (!j) return res.send_error(j.error());
+    auto size = resize_size(req);
+    if (!size) return res.send_error(size.error());
+    auto r2 = b.containers.exec_resize(req.param("id"), size->first, size->second);
+    if (!r2) return res.send_error(r2.error());
     res.send_empty(200);
   });
   r.add("POST", "/containers/{id}/pause", [&b](Request& req, Responder& res) {

@@ -45,23 +45,36 @@ Result<std::unique_ptr<ExecSession>> start_exec(const libcontainer::spec::Spec& 
   for (int fd : {s->out_r.get(), s->err_r.get()})
     if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   s->client = std::move(client);
+  if (s->client) ::fcntl(s->client.get(), F_SETFL, ::fcntl(s->client.get(), F_GETFL) | O_NONBLOCK);
   return s;
 }
 
 void send_exec_output(ExecSession& s, int stream, const char* data, size_t len) {
   if (!s.client) return;
-  auto send_all = [&](const char* p, size_t n) {
-    while (n > 0) {
-      ssize_t w = ::send(s.client.get(), p, n, MSG_NOSIGNAL);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return false;
-      p += w;
-      n -= size_t(w);
+  if (!s.tty) {
+    const auto header = stream_frame_header(stream, len);
+    s.client_pending.append(header.data(), header.size());
+  }
+  s.client_pending.append(data, len);
+  flush_exec_client(s);
+}
+
+void flush_exec_client(ExecSession& s) {
+  while (s.client && !s.client_pending.empty()) {
+    ssize_t w = ::send(s.client.get(), s.client_pending.data(), s.client_pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) return;
+    if (w <= 0) {
+      s.client.reset();
+      s.client_pending.clear();
+      return;
     }
-    return true;
-  };
-  const auto header = stream_frame_header(stream, len);
-  if ((!s.tty && !send_all(header.data(), header.size())) || !send_all(data, len)) s.client.reset();
+    s.client_pending.erase(0, size_t(w));
+  }
+  if (s.done && s.client) {
+    ::shutdown(s.client.get(), SHUT_RDWR);
+    s.client.reset();
+  }
 }
 
 void finish_exec(ExecSession& s, int status) {
@@ -70,13 +83,12 @@ void finish_exec(ExecSession& s, int status) {
   // Recorded before the stream ends: a client that asks right after EOF
   // finds the exit code.
   (void)fs::write_file_atomic(s.exit_file, j, 0600);
-  if (s.client) ::shutdown(s.client.get(), SHUT_RDWR);
-  s.client.reset();
   s.out_r.reset();
   s.err_r.reset();
   s.in_w.reset();
   s.pidfd.reset();
   s.done = true;
+  flush_exec_client(s);
 }
 
 }  // namespace mydocker::shim

@@ -122,7 +122,7 @@ int IoLoop::run() {
         // Nobody can write to the container's stdin any more.
         close_stdin();
       } else if (tag >= kTagExec) {
-        on_exec(size_t((tag - kTagExec) >> 2), int(tag & 3));
+        on_exec(size_t((tag - kTagExec) >> 2), int(tag & 3), events[i].events);
       } else if (tag >= kTagClient) {
         on_client(size_t(tag - kTagClient), events[i].events);
       }
@@ -290,8 +290,8 @@ void IoLoop::on_control() {
     (void)!::write(conn.get(), reply.data(), reply.size());
     return;
   }
-  char verb[16] = {}, a[16] = {}, b[128] = {};
-  if (std::sscanf(msg->c_str(), "%15s %15s %127s", verb, a, b) < 2) return;
+  char verb[16] = {}, a[80] = {}, b[128] = {}, c3[16] = {};
+  if (std::sscanf(msg->c_str(), "%15s %79s %127s %15s", verb, a, b, c3) < 2) return;
   if (std::strcmp(verb, "attach") == 0 && passed) {
     AttachClient c;
     c.fd = std::move(passed);
@@ -305,6 +305,15 @@ void IoLoop::on_control() {
     ws.ws_row = static_cast<unsigned short>(std::atoi(a));
     ws.ws_col = static_cast<unsigned short>(std::atoi(b));
     ::ioctl(cfg_.stdout_r.get(), TIOCSWINSZ, &ws);
+  } else if (std::strcmp(verb, "execresize") == 0) {
+    // execresize <exec id> <rows> <cols>: the exec's own pty.
+    for (auto& e : execs_) {
+      if (e->id != a || !e->tty || !e->out_r) continue;
+      winsize ws{};
+      ws.ws_row = static_cast<unsigned short>(std::atoi(b));
+      ws.ws_col = static_cast<unsigned short>(std::atoi(c3));
+      ::ioctl(e->out_r.get(), TIOCSWINSZ, &ws);
+    }
   }
 }
 
@@ -317,19 +326,47 @@ std::string IoLoop::handle_exec(const std::string& hex, UniqueFd client) {
   watch(e.pidfd.get(), base | kExecPid, EPOLLIN, EPOLL_CTL_ADD);
   if (e.out_r) watch(e.out_r.get(), base | kExecOut, EPOLLIN, EPOLL_CTL_ADD);
   if (e.err_r) watch(e.err_r.get(), base | kExecErr, EPOLLIN, EPOLL_CTL_ADD);
-  if (e.client && e.client_in && e.in_w) watch(e.client.get(), base | kExecClient, EPOLLIN, EPOLL_CTL_ADD);
+  if (e.client) watch(e.client.get(), base | kExecClient, 0, EPOLL_CTL_ADD);
   const std::string reply = "pid " + std::to_string(e.pid);
   execs_.push_back(std::move(*session));
+  update_exec_events(execs_.size() - 1);
   return reply;
 }
 
-void IoLoop::on_exec(size_t index, int kind) {
+// As for attach clients: read while the process can take input, write
+// only while output is pending.
+void IoLoop::update_exec_events(size_t index) {
+  ExecSession& e = *execs_[index];
+  const uint64_t base = kTagExec | (uint64_t(index) << 2);
+  const uint32_t out_ev = e.client_pending.size() < kMaxPending ? uint32_t(EPOLLIN) : 0u;
+  if (e.out_r) watch(e.out_r.get(), base | kExecOut, out_ev, EPOLL_CTL_MOD);
+  if (e.err_r) watch(e.err_r.get(), base | kExecErr, out_ev, EPOLL_CTL_MOD);
+  if (!e.client) return;
+  uint32_t ev = 0;
+  if (e.client_in && e.in_w && !e.client_read_closed) ev |= EPOLLIN | EPOLLRDHUP;
+  if (!e.client_pending.empty()) ev |= EPOLLOUT;
+  watch(e.client.get(), base | kExecClient, ev, EPOLL_CTL_MOD);
+}
+
+void IoLoop::on_exec(size_t index, int kind, uint32_t events) {
   if (index >= execs_.size()) return;
   ExecSession& e = *execs_[index];
+  if (kind == kExecClient && (events & EPOLLOUT)) {
+    flush_exec_client(e);
+    update_exec_events(index);
+  }
+  if (kind == kExecClient && (events & (EPOLLHUP | EPOLLERR)) && !(events & (EPOLLIN | EPOLLOUT))) {
+    e.client.reset();  // gone: its output is discarded from now on
+    e.client_pending.clear();
+    update_exec_events(index);
+  }
   if (e.done) return;
   char buf[32768];
-  auto drain = [&](UniqueFd& fd, int stream) {
+  // The exec's output goes only to its client: a slow client slows the
+  // process (its pipe fills while we stop reading), never the shim.
+  auto drain = [&](UniqueFd& fd, int stream, bool to_the_end) {
     for (;;) {
+      if (!to_the_end && e.client_pending.size() >= kMaxPending) return update_exec_events(index);
       ssize_t n = fd ? ::read(fd.get(), buf, sizeof buf) : 0;
       if (n > 0) {
         send_exec_output(e, stream, buf, size_t(n));
@@ -342,9 +379,10 @@ void IoLoop::on_exec(size_t index, int kind) {
       return;
     }
   };
-  if (kind == kExecOut) return drain(e.out_r, 1);
-  if (kind == kExecErr) return drain(e.err_r, 2);
+  if (kind == kExecOut) return drain(e.out_r, 1, false);
+  if (kind == kExecErr) return drain(e.err_r, 2, false);
   if (kind == kExecClient) {
+    if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) || !e.client || e.client_read_closed) return;
     ssize_t n = ::recv(e.client.get(), buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0 && e.in_w) {
       std::string_view rest(buf, size_t(n));
@@ -356,8 +394,9 @@ void IoLoop::on_exec(size_t index, int kind) {
       }
     } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
       // The client's stdin ended.
-      ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, e.client.get(), nullptr);
+      e.client_read_closed = true;
       if (!e.tty) e.in_w.reset();
+      update_exec_events(index);
     }
     return;
   }
@@ -367,11 +406,12 @@ void IoLoop::on_exec(size_t index, int kind) {
   }
   for (UniqueFd* fd : {&e.out_r, &e.err_r})
     if (*fd) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd->get(), nullptr);
-  if (e.client) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, e.client.get(), nullptr);
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, e.pidfd.get(), nullptr);
-  drain(e.out_r, 1);
-  drain(e.err_r, 2);
+  drain(e.out_r, 1, true);
+  drain(e.err_r, 2, true);
+  e.client_read_closed = true;
   finish_exec(e, info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status);
+  update_exec_events(index);
 }
 
 void IoLoop::close_stdin() {

@@ -58,7 +58,8 @@ class IoLoop {
   void add_client(AttachClient c);
   void client_input(size_t index, std::string_view data);
   std::string handle_exec(const std::string& request_hex, mydocker::UniqueFd client);
-  void on_exec(size_t index, int kind);
+  void on_exec(size_t index, int kind, uint32_t events);
+  void update_exec_events(size_t index);
 
   IoConfig cfg_;
   std::vector<AttachClient> clients_;

@@ -1,24 +1,64 @@
 // POST /containers/{id}/attach and /resize: clients reach the container
 // through its shim, which writes output to them directly.
+#include <sys/socket.h>
+
 #include "common/shim_control.hpp"
+#include "common/stream_frame.hpp"
 #include "daemon/containers/container_service.hpp"
+#include "daemon/logging/json_file_reader.hpp"
 
 namespace mydocker::daemon::containers {
 
-Result<void> ContainerService::attach(const std::string& name, UniqueFd client, bool in, bool out, bool err,
-                                      const std::string& detach_keys) {
+namespace {
+// Blocking: the replay is the client's to take at its own pace, before the
+// shim (which never blocks on a client) takes over the socket.
+bool send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(size_t(n));
+  }
+  return true;
+}
+
+// attach?logs=1: what the container has written so far, as `logs` would
+// give it (framed without a tty).
+Result<void> replay_log(const std::string& path, int fd, bool tty, bool out, bool err) {
+  logging::ReadOptions o;
+  o.want_stdout = out;
+  o.want_stderr = err;
+  bool alive = true;
+  TRY_VOID(logging::read_json_log(path, o, [&](int stream, std::string_view payload) {
+    if (!tty) {
+      const auto h = stream_frame_header(stream, payload.size());
+      alive = send_all(fd, std::string_view(h.data(), h.size()));
+    }
+    alive = alive && send_all(fd, payload);
+    return alive;
+  }));
+  if (!alive) return fail(Error::invalid("attach client went away during the log replay"));
+  return {};
+}
+}  // namespace
+
+Result<void> ContainerService::attach(const std::string& name, UniqueFd client, const AttachOptions& o) {
   TRY_ASSIGN(auto c, find(name));
+  if (o.replay_logs && (o.out || o.err))
+    TRY_VOID(replay_log(paths_.container_log(c->id), client.get(), c->tty(), o.out, o.err));
+  if (!o.stream) return {};  // closing the socket ends the client's stream
   std::lock_guard lk(c->mu);
-  in = in && c->config.value("OpenStdin", false);
+  const bool in = o.in && c->config.value("OpenStdin", false);
+  const std::string keys = in ? o.detach_keys : "";
   if (c->state.status == Status::Paused) return fail(Error::conflict("container " + c->id + " is paused, unpause the container before attach"));
   if (c->state.running()) {
-    const std::string line = std::string("attach ") + (in ? "i" : "-") + (out ? "o" : "-") + (err ? "e" : "-") + " " +
-                             shim_control::to_hex(in ? detach_keys : "") + "\n";
+    const std::string line = std::string("attach ") + (in ? "i" : "-") + (o.out ? "o" : "-") + (o.err ? "e" : "-") +
+                             " " + shim_control::to_hex(keys) + "\n";
     TRY_VOID(shim_control::send(paths_.bundle_dir(c->id), line, client.get()));
     return {};
   }
   // Not running yet (docker run, start -a): the shim gets it at start.
-  c->pending_attaches.push_back(PendingAttach{std::move(client), in, out, err, in ? detach_keys : ""});
+  c->pending_attaches.push_back(PendingAttach{std::move(client), in, o.out, o.err, keys});
   return {};
 }
 

@@ -49,6 +49,14 @@ struct PruneResult {
   uint64_t space_reclaimed = 0;
 };
 
+// POST /containers/{id}/attach's query.
+struct AttachOptions {
+  bool in = false, out = false, err = false;
+  bool stream = true;       // join the live streams
+  bool replay_logs = false;  // logs=1: the log so far first
+  std::string detach_keys;   // bytes (see detach_keys.hpp)
+};
+
 // One `docker exec`, from create to its exit code.
 struct ExecConfig {
   std::string id, container_id;
@@ -58,6 +66,9 @@ struct ExecConfig {
   bool started = false, running = false;
   std::optional<int> exit_code;
   pid_t pid = 0;
+  // A resize that came before the process started (the CLI sends one right
+  // after the hijack): applied as soon as it runs.
+  std::optional<std::pair<unsigned, unsigned>> pending_size;
 };
 
 struct ServiceOptions {
@@ -90,8 +101,7 @@ class ContainerService {
 
   // Hands a hijacked client socket to the container's shim: now when it
   // runs, else when it starts. detach_keys are bytes (see detach_keys.hpp).
-  Result<void> attach(const std::string& name, UniqueFd client, bool in, bool out, bool err,
-                      const std::string& detach_keys);
+  Result<void> attach(const std::string& name, UniqueFd client, const AttachOptions& options);
   // The container's tty size; 409 when it is not running.
   Result<void> resize(const std::string& name, unsigned rows, unsigned cols);
 
@@ -112,6 +122,8 @@ class ContainerService {
   // into the client's stream by the caller.
   Result<void> exec_start(const std::string& exec_id, UniqueFd client);
   Result<nlohmann::json> exec_inspect(const std::string& exec_id);
+  // POST /exec/{id}/resize: sets the exec's pty size; ignored without a tty.
+  Result<void> exec_resize(const std::string& exec_id, unsigned rows, unsigned cols);
 
   // Whether some container uses the image (for rmi); the container id if so.
   std::optional<std::string> image_user(const std::string& image_id) const;
@@ -134,6 +146,7 @@ class ContainerService {
   ExitMonitor& monitor_;
   ServiceOptions options_;
   ContainerStore store_;
+  Result<void> send_exec_resize(const std::string& container, const std::string& exec_id, unsigned rows, unsigned cols);
   std::mutex exec_mu_;
   std::map<std::string, ExecConfig> execs_;
 };

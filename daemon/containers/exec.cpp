@@ -96,16 +96,43 @@ Result<void> ContainerService::exec_start(const std::string& id, UniqueFd client
   }
   auto reply = shim_control::send(paths_.bundle_dir(e.container_id), "exec " + shim_control::to_hex(request.dump()) + "\n",
                                   client.get());
-  std::lock_guard lk(exec_mu_);
+  std::unique_lock lk(exec_mu_);
   ExecConfig& stored = execs_[id];
   if (reply && reply->rfind("pid ", 0) == 0) {
     stored.pid = std::atoi(reply->c_str() + 4);
     stored.running = true;
+    auto size = std::exchange(stored.pending_size, std::nullopt);
+    lk.unlock();
+    if (size) (void)send_exec_resize(e.container_id, id, size->first, size->second);
     return {};
   }
   const std::string msg = reply ? reply->substr(reply->find(' ') + 1) : reply.error().message;
   stored.exit_code = msg.find("not found") != std::string::npos || msg.find("no such file") != std::string::npos ? 127 : 126;
   return fail(Error::invalid("OCI runtime exec failed: exec failed: unable to start container process: " + msg + ": unknown"));
+}
+
+Result<void> ContainerService::exec_resize(const std::string& id, unsigned rows, unsigned cols) {
+  std::string container;
+  {
+    std::lock_guard lk(exec_mu_);
+    auto it = execs_.find(id);
+    if (it == execs_.end()) return fail(no_such_exec(id));
+    ExecConfig& e = it->second;
+    if (!e.tty || e.exit_code) return {};  // as Docker: nothing to resize
+    if (!e.running) {
+      e.pending_size = {rows, cols};
+      return {};
+    }
+    container = e.container_id;
+  }
+  return send_exec_resize(container, id, rows, cols);
+}
+
+Result<void> ContainerService::send_exec_resize(const std::string& container, const std::string& id, unsigned rows,
+                                                unsigned cols) {
+  TRY_VOID(shim_control::send(paths_.bundle_dir(container),
+                              "execresize " + id + " " + std::to_string(rows) + " " + std::to_string(cols) + "\n"));
+  return {};
 }
 
 Result<json> ContainerService::exec_inspect(const std::string& id) {

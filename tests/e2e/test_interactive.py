@@ -1,16 +1,23 @@
 """Interactive containers through a real pseudo-terminal: run -it, type,
 detach with Ctrl-P Ctrl-Q, attach again, exit. With our CLI and docker's."""
+import fcntl
+import json
 import os
 import select
+import signal
+import socket
+import struct
 import subprocess
+import termios
 import time
 
 
 class Terminal:
     """A command running on a pty of its own, driven like a person would."""
 
-    def __init__(self, argv):
+    def __init__(self, argv, rows=24, cols=80):
         self.master, slave = os.openpty()
+        self.resize(rows, cols)
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
                                      env=dict(os.environ, TERM="xterm"))
         os.close(slave)
@@ -36,6 +43,13 @@ class Terminal:
 
     def send(self, text):
         os.write(self.master, text.encode())
+
+    def resize(self, rows, cols):
+        """As a terminal window does: new size, then SIGWINCH to the program
+        (sent by hand: the pty is not the program's controlling terminal)."""
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        if hasattr(self, "proc"):
+            self.proc.send_signal(signal.SIGWINCH)
 
     def wait(self, timeout=10):
         rc = self.proc.wait(timeout=timeout)
@@ -132,3 +146,86 @@ def test_exec_joins_the_container(daemon):
     s, b = daemon.api("GET", "/exec/nosuchexec/json")
     assert s == 404 and b"No such exec instance: nosuchexec" in b
     daemon.cli("rm", "ex", check=True)
+
+
+def resize_session(client, args):
+    t = Terminal(client + args, rows=33, cols=101)
+    t.expect("# ")
+    t.send("stty size\r")
+    t.expect("33 101")
+    t.resize(47, 133)
+    # The size reaches the container's pty asynchronously: ask until it shows.
+    deadline = time.monotonic() + 10
+    while b"47 133" not in t.seen and time.monotonic() < deadline:
+        t.send("stty size\r")
+        try:
+            t.expect("47 133", timeout=0.5)
+        except AssertionError:
+            pass
+    assert b"47 133" in t.seen, t.seen
+    t.send("exit\r")
+    assert t.wait() == 0
+
+
+def test_window_size_follows_the_terminal(daemon):
+    for client in ([os.path.join(daemon.bindir, "mydocker"), "-H", daemon.host], ["/usr/local/bin/docker", "-H", daemon.host]):
+        resize_session(client, ["run", "-it", "--rm", "busybox", "sh"])
+    daemon.cli("run", "-d", "--name", "winex", "busybox", "sleep", "1000", check=True)
+    for client in ([os.path.join(daemon.bindir, "mydocker"), "-H", daemon.host], ["/usr/local/bin/docker", "-H", daemon.host]):
+        resize_session(client, ["exec", "-it", "winex", "sh"])
+    # An exec without a tty ignores a resize, as Docker's does; an unknown exec is 404.
+    s, b = daemon.api("POST", "/containers/winex/exec", {"Cmd": ["sleep", "5"]})
+    exec_id = json.loads(b)["Id"]
+    assert daemon.api("POST", "/exec/%s/start" % exec_id, {"Detach": True})[0] == 200
+    assert daemon.api("POST", "/exec/%s/resize?h=10&w=10" % exec_id)[0] == 200
+    s, b = daemon.api("POST", "/exec/nosuchexec/resize?h=10&w=10")
+    assert s == 404 and b"No such exec instance: nosuchexec" in b
+    s, b = daemon.api("POST", "/exec/%s/resize?h=x&w=10" % exec_id)
+    assert s == 400
+    daemon.cli("rm", "-f", "winex", check=True)
+
+
+def demux(raw):
+    """The 8-byte framed stream as [(stream, bytes)]."""
+    out = []
+    while raw:
+        kind, size = raw[0], struct.unpack(">I", raw[4:8])[0]
+        out.append((kind, raw[8:8 + size]))
+        raw = raw[8 + size:]
+    return out
+
+
+def test_attach_replays_logs_only_when_asked(daemon):
+    daemon.cli("run", "-d", "--name", "replay", "busybox", "sh", "-c", "echo out1; echo err1 >&2; exec sleep 1000",
+               check=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        p = daemon.cli("logs", "replay")
+        if "out1" in p.stdout and "err1" in p.stderr:
+            break
+        time.sleep(0.05)
+    # logs=1 without stream: the log so far, framed, then the stream ends.
+    s, b = daemon.api("POST", "/containers/replay/attach?logs=1&stdout=1&stderr=1")
+    assert s in (101, 200)
+    assert demux(b) == [(1, b"out1\n"), (2, b"err1\n")]
+    s, b = daemon.api("POST", "/containers/replay/attach?logs=1&stdout=1")
+    assert demux(b) == [(1, b"out1\n")]
+    # Without logs=1 nothing is replayed: a stream that only sees new output.
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.connect(daemon.sock)
+    sock.sendall(b"POST /containers/replay/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: d\r\n"
+                 b"Upgrade: tcp\r\nConnection: Upgrade\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)
+    assert b" 101 " in head
+    daemon.cli("exec", "replay", "sh", "-c", "echo fresh > /proc/1/fd/1", check=True)
+    got = b""
+    while b"fresh" not in got:
+        chunk = sock.recv(4096)
+        assert chunk, got
+        got += chunk
+    assert demux(got) == [(1, b"fresh\n")]
+    sock.close()
+    daemon.cli("rm", "-f", "replay", check=True)

@@ -87,13 +87,17 @@ TEST_F(ImportTest, WritesThroughSymlinksStayInside) {
   write_tar(root_ + "/t.tar", {{"link", 'l', root_ + "/outside"}, {"link/pwned", 'f', "x"}});
   auto r = extract_layer(root_ + "/t.tar", layer());
   expect_outside_untouched();
-  if (r) EXPECT_TRUE(fs::is_dir(layer() + "/link") && fs::exists(layer() + "/link/pwned"));
+  if (r) {
+    EXPECT_TRUE(fs::is_dir(layer() + "/link") && fs::exists(layer() + "/link/pwned"));
+  }
   write_tar(root_ + "/t2.tar", {{"up", 'l', "../../../outside"}, {"up/pwned", 'f', "x"}});
   (void)fs::remove_all(layer());
   ASSERT_TRUE(fs::mkdir_all(layer()));
   r = extract_layer(root_ + "/t2.tar", layer());
   expect_outside_untouched();
-  if (r) EXPECT_TRUE(fs::exists(layer() + "/up/pwned"));
+  if (r) {
+    EXPECT_TRUE(fs::exists(layer() + "/up/pwned"));
+  }
   // Whiteouts under a planted symlink are dropped, not made outside.
   write_tar(root_ + "/t4.tar", {{"wl", 'l', root_ + "/outside"}, {"wl/.wh.pwned", 'f', ""}});
   (void)fs::remove_all(layer());

@@ -41,7 +41,9 @@ TEST(Reference, RejectsBadOnesWithDockerMessages) {
   for (const char* bad : {"", "a:b:c", "busybox:", ":tag", "a//b", "busybox@sha256:short", "-x"}) {
     auto r = parse_reference(bad);
     EXPECT_FALSE(r) << bad;
-    if (!r) EXPECT_EQ(r.error().kind, ErrorKind::InvalidParameter);
+    if (!r) {
+      EXPECT_EQ(r.error().kind, ErrorKind::InvalidParameter);
+    }
   }
   EXPECT_TRUE(looks_like_image_id("ceb8440dec46"));
   EXPECT_TRUE(looks_like_image_id("sha256:ceb8"));

@@ -3,7 +3,6 @@
 
 #include "commands/attach_stream.hpp"
 #include "commands/context.hpp"
-#include "commands/terminal.hpp"
 
 namespace mydocker::cli {
 
@@ -26,14 +25,7 @@ std::string attach_query(bool with_stdin, const std::string& detach_keys) {
 // container's exit code from `waiter`, or 0 when the user detached.
 int session(api::client::Client& c, const std::string& id, api::client::Hijacked& hj, bool tty, bool with_stdin,
             const std::string& detach_keys, api::client::PendingResponse& waiter) {
-  {
-    std::unique_ptr<RawTerminal> raw;
-    if (tty && with_stdin) raw = std::make_unique<RawTerminal>(0);
-    unsigned rows, cols;
-    if (tty && terminal_size(1, rows, cols))
-      (void)c.request("POST", "/containers/" + id + "/resize?h=" + std::to_string(rows) + "&w=" + std::to_string(cols));
-    if (pump_attached(hj, tty, with_stdin, detach_keys)) return 0;
-  }
+  if (join_session(c, hj, {tty, with_stdin, detach_keys, "/containers/" + id + "/resize"})) return 0;
   auto body = waiter.rest();
   if (!body) return print_daemon_error(body.error());
   auto j = json::parse(*body, nullptr, false);

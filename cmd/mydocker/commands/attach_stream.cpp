@@ -5,10 +5,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "common/detach_keys.hpp"
 #include "format/stream.hpp"
+#include "terminal/raw_terminal.hpp"
+#include "terminal/window_watcher.hpp"
 
 namespace mydocker::cli {
 
@@ -55,6 +58,21 @@ bool pump_attached(api::client::Hijacked& h, bool tty, bool stdin_open, const st
     out(std::string_view(buf, size_t(n)));
   }
   return *detached;
+}
+
+bool join_session(api::client::Client& c, api::client::Hijacked& h, const SessionOptions& o) {
+  std::optional<RawTerminal> raw;
+  if (o.tty && o.stdin_open) raw.emplace(0);
+  std::optional<WindowWatcher> watcher;
+  if (o.tty) {
+    auto send_size = [&c, path = o.resize_path](unsigned rows, unsigned cols) {
+      (void)c.request("POST", path + api::client::Query().add("h", std::to_string(rows)).add("w", std::to_string(cols)).str());
+    };
+    unsigned rows, cols;
+    if (terminal_size(1, rows, cols)) send_size(rows, cols);
+    watcher.emplace(1, send_size);
+  }
+  return pump_attached(h, o.tty, o.stdin_open, o.detach_keys);
 }
 
 }  // namespace mydocker::cli

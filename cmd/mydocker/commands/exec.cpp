@@ -3,7 +3,6 @@
 
 #include "commands/attach_stream.hpp"
 #include "commands/context.hpp"
-#include "commands/terminal.hpp"
 
 namespace mydocker::cli {
 
@@ -40,14 +39,7 @@ int do_exec(Context& ctx, const ExecFlags& f, const std::vector<std::string>& re
   }
   auto hj = c.hijack("POST", "/exec/" + id + "/start", start.dump());
   if (!hj) return print_daemon_error(hj.error());
-  {
-    std::unique_ptr<RawTerminal> raw;
-    if (f.tty && f.interactive) raw = std::make_unique<RawTerminal>(0);
-    unsigned rows, cols;
-    if (f.tty && terminal_size(1, rows, cols))
-      (void)c.request("POST", "/exec/" + id + "/resize?h=" + std::to_string(rows) + "&w=" + std::to_string(cols));
-    pump_attached(*hj, f.tty, f.interactive, f.detach_keys);
-  }
+  join_session(c, *hj, {f.tty, f.interactive, f.detach_keys, "/exec/" + id + "/resize"});
   auto info = get_json(c, "/exec/" + id + "/json");
   if (!info) return print_daemon_error(info.error());
   const json code = (*info)["ExitCode"];

@@ -6,7 +6,7 @@
 
 #include "commands/attach_stream.hpp"
 #include "commands/context.hpp"
-#include "commands/terminal.hpp"
+#include "terminal/raw_terminal.hpp"
 #include "format/create_config.hpp"
 
 namespace mydocker::cli {
@@ -163,14 +163,7 @@ int do_run(Context& ctx, RunOptions& f, const std::vector<std::string>& rest, bo
     std::cout << *id << "\n";
     return 0;
   }
-  {
-    // The terminal is raw only while the stream is joined; restored on every path.
-    std::unique_ptr<RawTerminal> raw;
-    if (f.tty && f.interactive) raw = std::make_unique<RawTerminal>(0);
-    if (f.tty && terminal_size(1, rows, cols))
-      (void)c.request("POST", base + "/resize" + Query().add("h", std::to_string(rows)).add("w", std::to_string(cols)).str());
-    if (pump_attached(*hj, f.tty, f.interactive, f.detach_keys)) return 0;  // detached: it runs on
-  }
+  if (join_session(c, *hj, {f.tty, f.interactive, f.detach_keys, base + "/resize"})) return 0;  // detached: it runs on
   auto code = exit_code_from_wait(**waiter);
   if (!code) return run_error(cmd_name, code.error(), true);
   return *code;

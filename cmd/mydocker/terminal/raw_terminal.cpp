@@ -1,4 +1,4 @@
-#include "commands/terminal.hpp"
+#include "terminal/raw_terminal.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
