@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include "common/shim_control.hpp"
 #include "common/stream_frame.hpp"
@@ -19,9 +20,18 @@
 namespace mydocker::shim {
 
 namespace {
-// A client further behind than this is dropped rather than stall the
-// container or grow the shim.
+// A client further behind than this makes the shim stop reading the
+// container's output (the container waits, as with Docker's blocking
+// copy) until it catches up; one that stays behind for kStallLimitMs is
+// dropped, so a stuck client never holds the container for long.
 constexpr size_t kMaxPending = 4 << 20;
+constexpr int kStallLimitMs = 10000;
+
+int64_t now_ms() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
 
 // epoll data: small tags for our fds, client index + 16 for clients.
 constexpr uint64_t kTagStdout = 1, kTagStderr = 2, kTagInit = 3, kTagStdin = 4, kTagControl = 5, kTagClient = 16;
@@ -101,11 +111,13 @@ int IoLoop::run() {
 
   epoll_event events[16];
   while (!exited_ || cfg_.stdout_r || cfg_.stderr_r) {
-    int n = ::epoll_wait(epoll_.get(), events, 16, -1);
+    const int timeout = output_paused_ ? int(std::max<int64_t>(0, stall_deadline_ms_ - now_ms())) : -1;
+    int n = ::epoll_wait(epoll_.get(), events, 16, timeout);
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
     }
+    if (output_paused_ && now_ms() >= stall_deadline_ms_) drop_stalled_clients();
     for (int i = 0; i < n; ++i) {
       uint64_t tag = events[i].data.u64;
       if (tag == kTagStdout) on_output(1);
@@ -134,8 +146,11 @@ int IoLoop::run() {
   for (auto& c : clients_) {
     if (!c.fd) continue;
     if (!c.pending.empty()) {
+      // Blocking now, but a client stuck for the stall limit loses the rest.
       int fl = ::fcntl(c.fd.get(), F_GETFL);
       ::fcntl(c.fd.get(), F_SETFL, fl & ~O_NONBLOCK);
+      timeval limit{kStallLimitMs / 1000, 0};
+      ::setsockopt(c.fd.get(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
       std::string_view rest = c.pending;
       while (!rest.empty()) {
         ssize_t w = ::send(c.fd.get(), rest.data(), rest.size(), MSG_NOSIGNAL);
@@ -153,6 +168,7 @@ void IoLoop::on_output(int stream) {
   UniqueFd& fd = stream == 1 ? cfg_.stdout_r : cfg_.stderr_r;
   char buf[32768];
   for (;;) {
+    if (output_paused_) return;
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n > 0) {
       log_.write(stream, std::string_view(buf, size_t(n)));
@@ -189,11 +205,38 @@ void IoLoop::send_to(AttachClient& c, std::string_view bytes) {
     if (bytes.empty()) return;
   }
   c.pending.append(bytes);
-  if (c.pending.size() > kMaxPending) {
-    drop_client(c);
-    return;
-  }
+  if (c.pending.size() > kMaxPending) pause_output();
   update_client_events(size_t(&c - clients_.data()));
+}
+
+// Out of the epoll set while paused (a pipe whose writer is gone reports
+// EPOLLHUP whatever events are asked for), back in when resumed.
+void IoLoop::watch_output(bool on) {
+  const int op = on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL;
+  if (cfg_.stdout_r) watch(cfg_.stdout_r.get(), kTagStdout, EPOLLIN, op);
+  if (cfg_.stderr_r) watch(cfg_.stderr_r.get(), kTagStderr, EPOLLIN, op);
+}
+
+void IoLoop::pause_output() {
+  if (output_paused_) return;
+  output_paused_ = true;
+  stall_deadline_ms_ = now_ms() + kStallLimitMs;
+  watch_output(false);
+}
+
+// Once every client is well within its limit again.
+void IoLoop::maybe_resume_output() {
+  if (!output_paused_) return;
+  for (const auto& c : clients_)
+    if (c.fd && c.pending.size() > kMaxPending / 2) return;
+  output_paused_ = false;
+  watch_output(true);
+}
+
+void IoLoop::drop_stalled_clients() {
+  for (auto& c : clients_)
+    if (c.fd && c.pending.size() > kMaxPending / 2) drop_client(c);
+  maybe_resume_output();
 }
 
 void IoLoop::on_client(size_t index, uint32_t events) {
@@ -204,6 +247,7 @@ void IoLoop::on_client(size_t index, uint32_t events) {
     if (w < 0 && errno != EAGAIN) return drop_client(c);
     if (w > 0) c.pending.erase(0, size_t(w));
     if (c.pending.empty()) update_client_events(index);
+    maybe_resume_output();
   }
   if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) && !c.read_closed) {
     char buf[32768];
@@ -220,10 +264,7 @@ void IoLoop::on_client(size_t index, uint32_t events) {
       // The client half-closed (or went away): its stdin has ended.
       c.read_closed = true;
       update_client_events(index);
-      if (c.in && cfg_.stdin_once && !cfg_.tty) {
-        if (stdin_pending_.empty()) close_stdin();
-        else stdin_close_after_flush_ = true;
-      }
+      if (c.in && cfg_.stdin_once && !cfg_.tty) end_stdin_after_flush();
       break;
     }
   }
@@ -235,6 +276,14 @@ void IoLoop::drop_client(AttachClient& c) {
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, c.fd.get(), nullptr);
   c.fd.reset();
   c.pending.clear();
+  // With StdinOnce the container's stdin ends with its client's session.
+  if (c.in && !c.read_closed && cfg_.stdin_once && !cfg_.tty) end_stdin_after_flush();
+  maybe_resume_output();
+}
+
+void IoLoop::end_stdin_after_flush() {
+  if (stdin_pending_.empty()) close_stdin();
+  else stdin_close_after_flush_ = true;
 }
 
 void IoLoop::add_client(AttachClient c) {
@@ -251,7 +300,9 @@ void IoLoop::add_client(AttachClient c) {
 // match is held back until the next byte tells.
 void IoLoop::client_input(size_t index, std::string_view data) {
   AttachClient& c = clients_[index];
-  if (c.detach_keys.empty()) return feed_stdin(data);
+  // Nearly all input: no partial match held and no first key byte in it.
+  if (c.detach_keys.empty() || (c.matched == 0 && !std::memchr(data.data(), c.detach_keys[0], data.size())))
+    return feed_stdin(data);
   std::string out;
   for (char ch : data) {
     if (ch == c.detach_keys[c.matched]) {

@@ -53,6 +53,11 @@ class IoLoop {
   void broadcast(int stream, const char* data, size_t len);
   void send_to(AttachClient& c, std::string_view bytes);
   void drop_client(AttachClient& c);
+  void end_stdin_after_flush();
+  void watch_output(bool on);
+  void pause_output();
+  void maybe_resume_output();
+  void drop_stalled_clients();
   void close_stdin();
   void on_control();
   void add_client(AttachClient c);
@@ -70,6 +75,8 @@ class IoLoop {
   std::vector<std::unique_ptr<ExecSession>> execs_;
   int wait_status_ = 0;
   bool exited_ = false;
+  bool output_paused_ = false;  // a client is far behind: the container waits
+  int64_t stall_deadline_ms_ = 0;
 };
 
 }  // namespace mydocker::shim

@@ -33,8 +33,29 @@ void write_all(int fd, std::string_view data) {
 }
 }  // namespace
 
+namespace {
+// Bytes that are copied as they are: printable ASCII except what JSON (or
+// Go's HTML-safe encoder, as Docker's logs have it) escapes.
+struct PlainBytes {
+  bool plain[256] = {};
+  constexpr PlainBytes() {
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+  }
+};
+constexpr PlainBytes kPlain;
+}  // namespace
+
 void append_json_escaped(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 16);
   for (size_t i = 0; i < s.size();) {
+    // Runs of plain bytes in one append: most log text is nothing else.
+    size_t run = i;
+    while (run < s.size() && kPlain.plain[static_cast<unsigned char>(s[run])]) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       size_t n = utf8_len(s, i);

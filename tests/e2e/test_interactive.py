@@ -9,6 +9,7 @@ import socket
 import struct
 import subprocess
 import termios
+import threading
 import time
 
 
@@ -95,6 +96,16 @@ def test_run_i_with_piped_stdin(daemon):
     assert p.stdout == "line1\nline2\ndone\n"
     p = daemon.docker("run", "-i", "--rm", "busybox", "wc", "-l", input="a\nb\nc\n")
     assert p.stdout.strip() == "3"
+    # A reader that lags (here: does not read for 2 s while 24 MB flow) is
+    # waited for, not dropped: every byte arrives.
+    payload = os.path.join(daemon.root, "payload")
+    with open(payload, "wb") as f:
+        f.write(b"0123456789abcdef" * (24 << 16))
+    p = subprocess.run("%s -H %s run -i --rm busybox cat < %s | (sleep 2; wc -c)" % (
+        os.path.join(daemon.bindir, "mydocker"), daemon.host, payload), shell=True, capture_output=True, text=True,
+        timeout=60)
+    assert p.stdout.strip() == str(24 << 20), (p.stdout, p.stderr)
+    os.unlink(payload)
 
 
 def test_start_attach_and_stopped_container_refused(daemon):
@@ -229,3 +240,67 @@ def test_attach_replays_logs_only_when_asked(daemon):
     assert demux(got) == [(1, b"fresh\n")]
     sock.close()
     daemon.cli("rm", "-f", "replay", check=True)
+
+
+def open_attach(daemon, name, query="stream=1&stdout=1&stderr=1"):
+    """A raw hijacked attach connection, past its 101 header."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(20)
+    sock.connect(daemon.sock)
+    sock.sendall(b"POST /containers/%s/attach?%s HTTP/1.1\r\nHost: d\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n"
+                 % (name.encode(), query.encode()))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)
+    assert b" 101 " in head, head
+    return sock
+
+
+def read_until(sock, text):
+    got = b""
+    while text not in got:
+        chunk = sock.recv(65536)
+        assert chunk, got
+        got += chunk
+    return got
+
+
+def test_attach_clients_fan_out_and_never_block_the_container(daemon):
+    # A container that waits for a file, then writes 20 MB (one long line).
+    daemon.cli("run", "-d", "--name", "fan", "busybox", "sh", "-c",
+               "while [ ! -e /go ]; do usleep 10000; done; echo start; head -c 20000000 /dev/zero | tr '\\0' a; echo; echo end",
+               check=True)
+    readers = [open_attach(daemon, "fan") for _ in range(2)]
+    stalled = open_attach(daemon, "fan")  # attached, never reads
+    killed = subprocess.Popen([os.path.join(daemon.bindir, "mydocker"), "-H", daemon.host, "attach", "fan"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon.cli("exec", "fan", "touch", "/go", check=True)
+    got = [read_until(s, b"start") for s in readers]
+    killed.kill()  # a client killed mid-session
+    killed.wait()
+    total = [len(g) for g in got]
+
+    def drain(i):
+        while True:
+            chunk = readers[i].recv(1 << 20)
+            if not chunk:
+                break
+            total[i] += len(chunk)
+            got[i] = got[i][-64:] + chunk
+
+    threads = [threading.Thread(target=drain, args=(i,)) for i in range(len(readers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for g in got:
+        assert g.endswith(b"end\n"), g[-80:]
+    # Everyone who read saw all of it (framed: 8 bytes per chunk on top).
+    assert all(t >= 20000000 + len("start\nend\n\n") for t in total), total
+    p = daemon.cli("wait", "fan", timeout=60)
+    assert p.stdout.strip() == "0"
+    stalled.close()
+    for s in readers:
+        s.close()
+    assert daemon.api("GET", "/_ping")[0] == 200
+    daemon.cli("rm", "fan", check=True)

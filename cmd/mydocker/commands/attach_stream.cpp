@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -36,7 +37,8 @@ bool pump_attached(api::client::Hijacked& h, bool tty, bool stdin_open, const st
         ssize_t n = ::read(0, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        for (ssize_t i = 0; i < n && !seq.empty(); ++i) {
+        const bool may_match = !seq.empty() && (matched > 0 || std::memchr(buf, seq[0], size_t(n)));
+        for (ssize_t i = 0; i < n && may_match; ++i) {
           matched = buf[i] == seq[matched] ? matched + 1 : (buf[i] == seq[0] ? 1 : 0);
           if (matched == seq.size()) {
             *detached = true;
