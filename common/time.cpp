@@ -1,6 +1,7 @@
 #include "common/time.hpp"
 
 #include <ctime>
+#include <limits>
 #include <cstdio>
 
 namespace mydocker::timeutil {
@@ -72,7 +73,10 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
   tm.tm_min = mi;
   tm.tm_sec = sec;
   time_t t = ::timegm(&tm);
-  return (int64_t(t) - offset) * 1000000000 + frac;
+  // Past 2262 nanoseconds overflow int64: such a time is "the far future".
+  const int64_t secs = int64_t(t) - offset;
+  if (secs > std::numeric_limits<int64_t>::max() / 1000000000 - 1) return std::numeric_limits<int64_t>::max();
+  return secs * 1000000000 + frac;
 }
 
 }  // namespace mydocker::timeutil

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -181,7 +182,42 @@ void write_sysctls(const ChildPlan& p) {
   }
 }
 
+// A pty in the devpts this process sees (the container's own after the
+// pivot): the slave becomes 0/1/2 and the controlling terminal, the master
+// goes to the shim. No allocation: ioctls and a stack message.
+void setup_console(const ChildPlan& p) {
+  int master = ::open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) master = ::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) die(p, ChildStep::Console, errno, "/dev/pts/ptmx");
+  int unlock = 0;
+  if (::ioctl(master, TIOCSPTLCK, &unlock) != 0) die(p, ChildStep::Console, errno, "unlockpt");
+  int slave = ::ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+  if (slave < 0) die(p, ChildStep::Console, errno, "open pty slave");
+  for (int i = 0; i < 3; ++i)
+    if (::dup2(slave, i) < 0) die(p, ChildStep::Console, errno);
+  if (slave > 2) ::close(slave);
+  if (::setsid() < 0) die(p, ChildStep::Console, errno, "setsid");
+  if (::ioctl(0, TIOCSCTTY, 0) != 0) die(p, ChildStep::Console, errno, "TIOCSCTTY");
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &master, sizeof master);
+  if (::sendmsg(p.console_socket, &msg, MSG_NOSIGNAL) != 1) die(p, ChildStep::Console, errno, "send console");
+  ::close(master);
+  ::close(p.console_socket);
+}
+
 void setup_stdio(const ChildPlan& p) {
+  if (p.console_socket >= 0) return;  // the console comes later, inside the root
   // Move the sources above 0-2 first so no dup2 clobbers a later source.
   int high[3];
   for (int i = 0; i < 3; ++i) {
@@ -254,6 +290,7 @@ void become_user(const ChildPlan& p) {
   setup_stdio(p);
   if (p.hostname && ::sethostname(p.hostname, std::strlen(p.hostname)) != 0) die(p, ChildStep::Hostname, errno);
   if (p.new_mount_ns && p.rootfs) setup_rootfs(p);
+  if (p.console_socket >= 0) setup_console(p);
   // The working directory is made by root, before privileges drop.
   if (int e = mkdir_all(p.cwd, 0755)) die(p, ChildStep::Cwd, e, p.cwd);
   become_user(p);

@@ -39,7 +39,7 @@ struct SetnsStep {
 enum class ChildStep : int32_t {
   Cgroup = 1, Setns, Stdio, Hostname, Propagation, Rootfs, Mount, Devices, PivotRoot, MaskPath,
   ReadonlyPath, Sysctl, RootReadonly, User, Groups, Rlimit, Capabilities, SetUid, Cwd, ExecLookup, Exec,
-  NoNewPrivs,
+  NoNewPrivs, Console,
 };
 
 struct ChildError {
@@ -51,6 +51,7 @@ struct ChildError {
 struct ChildPlan {
   int stdio[3] = {-1, -1, -1};
   bool terminal = false;
+  int console_socket = -1;  // terminal made inside; stdio[] unused (see Stdio)
   int error_fd = -1;
   const int* cgroup_fds = nullptr;
   int n_cgroup_fds = 0;

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -138,6 +139,7 @@ Result<void> plan_process(const spec::Spec& s, const StartOptions& opt, PlanStor
   p.rlimits = st.rlimits.data();
   p.n_rlimits = int(st.rlimits.size());
   p.terminal = s.process.terminal;
+  p.console_socket = s.process.terminal ? opt.stdio.console_socket : -1;
   st.devnull.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
   const int fds[3] = {opt.stdio.in, opt.stdio.out, opt.stdio.err};
   for (int i = 0; i < 3; ++i) p.stdio[i] = fds[i] >= 0 ? fds[i] : st.devnull.get();
@@ -181,6 +183,7 @@ const char* step_name(ChildStep s) {
     case ChildStep::Cgroup: return "join cgroup";
     case ChildStep::Setns: return "join namespace";
     case ChildStep::Stdio: return "set up stdio";
+    case ChildStep::Console: return "set up the console";
     case ChildStep::Hostname: return "set hostname";
     case ChildStep::Propagation: return "make mounts private";
     case ChildStep::Rootfs: return "mount rootfs";
@@ -346,6 +349,27 @@ Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOpti
     use_cgroup_fds(st, std::move(fds));
   }
   return spawn(st, flags, [] {});
+}
+
+Result<UniqueFd> receive_console(int socket) {
+  char byte;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return fail(Error::internal("the container did not send its console"));
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+    return fail(Error::internal("bad console message from the container"));
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return UniqueFd(fd);
 }
 
 Result<void> destroy(const spec::Spec& s, const std::string& /*id*/) {

@@ -17,7 +17,15 @@ namespace mydocker::libcontainer {
 // controlling terminal.
 struct Stdio {
   int in = -1, out = -1, err = -1;
+  // With a terminal, instead: the child makes the pty inside the container
+  // (its own devpts, so `tty` and ttyname() work there), takes the slave as
+  // 0/1/2 and sends the master over this socket (SCM_RIGHTS) before exec.
+  // Receive it with receive_console().
+  int console_socket = -1;
 };
+
+// The pty master a child sent over its console socket.
+Result<UniqueFd> receive_console(int socket);
 
 struct StartOptions {
   std::string id;

@@ -1,4 +1,5 @@
 // /containers/*
+#include <limits>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -52,13 +53,16 @@ class Completion {
 std::optional<int64_t> parse_time_param(const std::string& v) {
   if (v.empty()) return std::nullopt;
   if (auto t = timeutil::parse_rfc3339(v)) return *t;
-  try {
-    size_t used = 0;
-    double secs = std::stod(v, &used);
-    if (used == v.size()) return int64_t(secs * 1e9);
-  } catch (...) {
-  }
-  return std::nullopt;
+  // "seconds[.nanoseconds]", as Docker's CLI sends it: exact, not through a double.
+  const size_t dot = v.find('.');
+  const std::string whole = v.substr(0, dot), frac = dot == std::string::npos ? "" : v.substr(dot + 1);
+  auto digits = [](const std::string& s) { return s.find_first_not_of("0123456789") == std::string::npos; };
+  if (whole.empty() || whole.size() > 12 || !digits(whole) || !digits(frac) || frac.size() > 9) return std::nullopt;
+  const int64_t secs = std::stoll(whole);
+  if (secs >= std::numeric_limits<int64_t>::max() / 1000000000) return std::numeric_limits<int64_t>::max();  // after 2262
+  int64_t ns = secs * 1000000000;
+  if (!frac.empty()) ns += std::stoll(frac + std::string(9 - frac.size(), '0'));
+  return ns;
 }
 
 void handle_create(Backend& b, Request& req, Responder& res) {
@@ -111,8 +115,13 @@ void handle_logs(Backend& b, Request& req, Responder& res) {
     auto n = req.query_int("tail");
     opt.tail = n && *n >= 0 ? *n : -1;
   }
-  if (auto s = parse_time_param(req.query_value("since").value_or(""))) opt.since_ns = *s;
-  if (auto u = parse_time_param(req.query_value("until").value_or(""))) opt.until_ns = *u;
+  for (auto [key, out] : {std::pair<const char*, int64_t*>{"since", &opt.since_ns}, {"until", &opt.until_ns}}) {
+    const std::string v = req.query_value(key).value_or("");
+    if (v.empty()) continue;
+    auto t = parse_time_param(v);
+    if (!t) return res.send_error(Error::invalid("invalid value for " + std::string(key) + ": " + v));
+    *out = *t;
+  }
   bool started = false, tty = false;
   std::string frame;
   if (opt.follow) {

@@ -1,6 +1,7 @@
 #include "exec_session.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,6 +38,10 @@ Result<std::unique_ptr<ExecSession>> start_exec(const libcontainer::spec::Spec& 
   auto started = libcontainer::exec(spec, init_pid, opt);
   stdio.close_child_ends();
   if (!started) return fail(started.error());
+  if (auto console = stdio.take_console(); !console) {
+    ::kill(started->pid, SIGKILL);
+    return fail(console.error());
+  }
   s->pid = started->pid;
   s->pidfd = std::move(started->pidfd);
   s->out_r = std::move(stdio.stdout_r);

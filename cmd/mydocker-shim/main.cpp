@@ -98,6 +98,12 @@ int run_shim(const shim::Args& args) {
     report_error(started.error());
     return 1;
   }
+  if (auto console = stdio->take_console(); !console) {
+    ::kill(started->pid, SIGKILL);
+    (void)libcontainer::destroy(*spec, args.id);
+    report_error(console.error());
+    return 1;
+  }
   // The daemon reaches the running container through this socket: it is
   // there before the daemon hears the container started.
   UniqueFd bundle_dir(::open(args.bundle.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));

@@ -1,6 +1,7 @@
 #include "shim_stdio.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <termios.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@ libcontainer::Stdio Stdio::child_stdio() const {
   s.in = child_in.get();
   s.out = child_out.get();
   s.err = child_err.get();
+  s.console_socket = child_console.get();
   return s;
 }
 
@@ -19,6 +21,16 @@ void Stdio::close_child_ends() {
   child_in.reset();
   child_out.reset();
   child_err.reset();
+  child_console.reset();
+}
+
+Result<void> Stdio::take_console() {
+  if (!console) return {};
+  TRY_ASSIGN(UniqueFd master, libcontainer::receive_console(console.get()));
+  console.reset();
+  stdin_w.reset(::fcntl(master.get(), F_DUPFD_CLOEXEC, 0));
+  stdout_r = std::move(master);
+  return {};
 }
 
 namespace {
@@ -35,20 +47,11 @@ Result<void> make_pipe(UniqueFd& r, UniqueFd& w) {
   return {};
 }
 
-Result<void> make_pty(Stdio& s) {
-  UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!master) return fail(Error::from_errno(errno, "posix_openpt"));
-  if (::grantpt(master.get()) != 0 || ::unlockpt(master.get()) != 0)
-    return fail(Error::from_errno(errno, "unlockpt"));
-  char name[128];
-  if (::ptsname_r(master.get(), name, sizeof name) != 0) return fail(Error::from_errno(errno, "ptsname"));
-  UniqueFd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!slave) return fail(Error::from_errno(errno, std::string("open ") + name));
-  s.stdin_w.reset(::fcntl(master.get(), F_DUPFD_CLOEXEC, 0));
-  s.stdout_r = std::move(master);
-  s.child_in.reset(::fcntl(slave.get(), F_DUPFD_CLOEXEC, 0));
-  s.child_err.reset(::fcntl(slave.get(), F_DUPFD_CLOEXEC, 0));
-  s.child_out = std::move(slave);
+Result<void> make_console_pair(Stdio& s) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return fail(Error::from_errno(errno, "socketpair"));
+  s.console.reset(sv[0]);
+  s.child_console.reset(sv[1]);
   return {};
 }
 }  // namespace
@@ -56,7 +59,7 @@ Result<void> make_pty(Stdio& s) {
 Result<Stdio> make_stdio(bool tty, bool open_stdin) {
   Stdio s;
   if (tty) {
-    TRY_VOID(make_pty(s));
+    TRY_VOID(make_console_pair(s));
     return s;
   }
   TRY_VOID(make_pipe(s.stdout_r, s.child_out));

@@ -263,6 +263,21 @@ def test_logs_follow_until_exit(daemon):
         daemon.cli("rm", "follow", check=True)
 
 
+def test_logs_since_until_relative_and_absolute(daemon):
+    daemon.cli("run", "--name", "since", "busybox", "echo", "logged", check=True)
+    for client in (daemon.cli, daemon.docker):
+        assert client("logs", "--since", "1h", "since").stdout == "logged\n"
+        assert client("logs", "--since", "2000-01-01", "since").stdout == "logged\n"
+        assert client("logs", "--until", "1h", "since").stdout == ""  # before an hour ago: nothing
+        assert client("logs", "--since", "2999-01-01T00:00:00Z", "since").stdout == ""
+        assert client("logs", "--since", str(int(time.time()) - 3600), "since").stdout == "logged\n"
+        p = client("logs", "--since", "yesterday", "since")
+        assert p.returncode != 0 and "yesterday" in p.stderr
+    s, b = daemon.api("GET", "/containers/since/logs?stdout=1&since=yesterday")
+    assert s == 400 and b"yesterday" in b
+    daemon.cli("rm", "since", check=True)
+
+
 def test_pause_unpause_rename_top(daemon):
     daemon.cli("run", "-d", "--name", "pz", "busybox", "sh", "-c", "while true; do date +%s%N > /tmp/t; sleep 0.05; done", check=True)
     assert daemon.cli("pause", "pz").stdout == "pz\n"

@@ -164,6 +164,8 @@ def resize_session(client, args):
     t.expect("# ")
     t.send("stty size\r")
     t.expect("33 101")
+    t.send("tty\r")
+    t.expect("/dev/pts/")  # a pty of the container's own devpts, for exec too
     t.resize(47, 133)
     # The size reaches the container's pty asynchronously: ask until it shows.
     deadline = time.monotonic() + 10
@@ -304,3 +306,23 @@ def test_attach_clients_fan_out_and_never_block_the_container(daemon):
         s.close()
     assert daemon.api("GET", "/_ping")[0] == 200
     daemon.cli("rm", "fan", check=True)
+
+
+def test_create_it_then_start_ai_and_run_t(daemon):
+    for client in ([os.path.join(daemon.bindir, "mydocker"), "-H", daemon.host], ["/usr/local/bin/docker", "-H", daemon.host]):
+        name = "cit-" + os.path.basename(client[0])
+        subprocess.run(client + ["create", "-it", "--name", name, "busybox", "sh"], check=True, capture_output=True)
+        t = Terminal(client + ["start", "-a", "-i", name])
+        t.send("\r")
+        t.expect("# ")
+        t.send("echo started-$((3*3))\r")
+        t.expect("started-9")
+        t.send("exit 6\r")
+        assert t.wait() == 6
+        assert status(daemon, name).startswith("Exited (6)")
+        daemon.cli("rm", name, check=True)
+        # -t without -i: a tty for output only (\r\n line ends), no stdin.
+        # The pty is the container's own (its devpts), so tty(1) names it.
+        p = subprocess.run(client + ["run", "-t", "--rm", "busybox", "sh", "-c", "tty; echo out"], capture_output=True,
+                           timeout=30)
+        assert p.returncode == 0 and p.stdout.startswith(b"/dev/pts/") and p.stdout.endswith(b"out\r\n"), p.stdout

@@ -4,6 +4,7 @@
 #include "common/human.hpp"
 #include "common/random_id.hpp"
 #include "common/time.hpp"
+#include "common/timestamp_arg.hpp"
 
 using namespace mydocker;
 
@@ -68,4 +69,32 @@ TEST(Fs, AtomicWriteReplacesAndLeavesNoTemp) {
   auto missing = fs::read_file(dir + "/nope");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::NotFound);
+}
+
+TEST(TimestampArg, GoDurations) {
+  using mydocker::timeutil::parse_go_duration;
+  EXPECT_EQ(parse_go_duration("10m"), 600'000'000'000);
+  EXPECT_EQ(parse_go_duration("1h30m"), 5'400'000'000'000);
+  EXPECT_EQ(parse_go_duration("1.5s"), 1'500'000'000);
+  EXPECT_EQ(parse_go_duration("250ms"), 250'000'000);
+  EXPECT_EQ(parse_go_duration("0"), 0);
+  EXPECT_EQ(parse_go_duration("-2s"), -2'000'000'000);
+  for (const char* bad : {"", "10", "m", "1x", "1..5s", "2026-11-25", "1h 2m"}) EXPECT_FALSE(parse_go_duration(bad)) << bad;
+}
+
+TEST(TimestampArg, ApiForms) {
+  using mydocker::timeutil::api_timestamp;
+  const int64_t now = 1'764'000'000'123'456'789;
+  EXPECT_EQ(api_timestamp("10m", now).value(), "1763999400.123456789");
+  EXPECT_EQ(api_timestamp("1764000000", now).value(), "1764000000");
+  EXPECT_EQ(api_timestamp("1764000000.5", now).value(), "1764000000.5");
+  EXPECT_EQ(api_timestamp("2025-11-24T16:00:00Z", now).value(), "1764000000.000000000");
+  EXPECT_EQ(api_timestamp("2025-11-24T17:00:00+01:00", now).value(), "1764000000.000000000");
+  setenv("TZ", "UTC", 1);
+  tzset();
+  EXPECT_EQ(api_timestamp("2025-11-24", now).value(), "1763942400.000000000");
+  EXPECT_EQ(api_timestamp("2025-11-24T16:00", now).value(), "1764000000.000000000");
+  auto bad = api_timestamp("yesterday", now);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "failed to parse value as time or duration: \"yesterday\"");
 }

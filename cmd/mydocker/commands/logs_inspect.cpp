@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "commands/context.hpp"
+#include "common/time.hpp"
+#include "common/timestamp_arg.hpp"
 #include "format/json_indent.hpp"
 #include "format/stream.hpp"
 #include "format/template.hpp"
@@ -39,7 +41,18 @@ void add_logs_command(CLI::App& parent, Context& ctx) {
     const bool tty = (*info)["Config"].value("Tty", false);
     Query q;
     q.add("stdout", "1").add("stderr", "1").add("tail", f->tail).add_if(f->timestamps, "timestamps", "1");
-    q.add_if(f->follow, "follow", "1").add_if(!f->since.empty(), "since", f->since).add_if(!f->until.empty(), "until", f->until);
+    q.add_if(f->follow, "follow", "1");
+    // Relative and short forms become Unix timestamps here, as Docker's CLI does.
+    for (auto [key, value] : {std::pair<const char*, const std::string*>{"since", &f->since}, {"until", &f->until}}) {
+      if (value->empty()) continue;
+      auto ts = timeutil::api_timestamp(*value, timeutil::now_ns());
+      if (!ts) {
+        std::cerr << "invalid value for \"" << key << "\": " << ts.error().message << "\n";
+        ctx.exit_code = 1;
+        return;
+      }
+      q.add(key, *ts);
+    }
     auto pending = cl.open("GET", "/containers/" + (*info)["Id"].get<std::string>() + "/logs" + q.str());
     if (!pending) {
       ctx.exit_code = print_daemon_error(pending.error());
