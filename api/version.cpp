@@ -4,15 +4,12 @@
 
 namespace mydocker::api {
 
-namespace {
-// "1.41" → 141; -1 when malformed.
 int version_number(const std::string& v) {
   int major = 0, minor = 0;
   char extra;
   if (std::sscanf(v.c_str(), "%d.%d%c", &major, &minor, &extra) != 2) return -1;
   return major * 1000 + minor;
 }
-}  // namespace
 
 std::string check_api_version(const std::string& version) {
   int v = version_number(version);

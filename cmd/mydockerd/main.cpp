@@ -91,11 +91,13 @@ int run(const Flags& flags) {
 
   daemon::images::LayerStore layers(paths.data_root, flags.storage_driver);
   daemon::images::ImageService images(paths.data_root, layers);
+  daemon::volumes::VolumeService volumes(paths);
   daemon::containers::ExitMonitor monitor;
-  daemon::containers::ContainerService containers(paths, images, layers, monitor,
+  daemon::containers::ContainerService containers(paths, images, layers, volumes, monitor,
                                                   {self_dir() + "/mydocker-shim"});
-  // In order: containers need their images, images their layers.
+  // In order: containers need their images and volumes, images their layers.
   const std::function<Result<void>()> restores[] = {[&] { return layers.restore(); }, [&] { return images.restore(); },
+                                                    [&] { return volumes.restore(); },
                                                     [&] { return containers.restore(); }};
   for (const auto& restore : restores) {
     if (auto r = restore(); !r) {
@@ -103,7 +105,7 @@ int run(const Flags& flags) {
       return 1;
     }
   }
-  api::Backend backend{containers, images, paths.data_root, daemon_id(paths),
+  api::Backend backend{containers, images, volumes, paths.data_root, daemon_id(paths),
                        layers.overlay_supported() ? "overlay2" : "vfs",
                        fs::exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1"};
   api::Router router;

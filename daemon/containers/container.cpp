@@ -18,6 +18,8 @@ json Container::to_disk_json() const {
   j["RootfsPath"] = rootfs_path;
   if (overlay_options) j["OverlayOptions"] = *overlay_options;
   j["HasBeenStartedBefore"] = has_been_started;
+  j["MountPoints"] = json::array();
+  for (const auto& m : mount_points) j["MountPoints"].push_back(m.to_disk_json());
   j["State"] = {
       {"Status", std::string(to_string(state.status))},
       {"Pid", state.pid},
@@ -44,6 +46,7 @@ Result<Container*> Container::from_disk_json(const json& j, Container& c) {
     c.rootfs_path = j.value("RootfsPath", "");
     if (j.contains("OverlayOptions")) c.overlay_options = j["OverlayOptions"].get<std::string>();
     c.has_been_started = j.value("HasBeenStartedBefore", false);
+    for (const auto& m : j.value("MountPoints", json::array())) c.mount_points.push_back(volumes::MountPoint::from_disk_json(m));
     const json& s = j.at("State");
     c.state.status = status_from_string(s.value("Status", "dead"));
     c.state.pid = s.value("Pid", 0);

@@ -13,6 +13,7 @@
 
 #include "common/unique_fd.hpp"
 #include "daemon/containers/state.hpp"
+#include "daemon/volumes/mount_point.hpp"
 
 namespace mydocker::daemon::containers {
 
@@ -35,6 +36,7 @@ struct Container {
   std::string image_id;           // "sha256:..."
   std::string rootfs_path;
   std::optional<std::string> overlay_options;
+  std::vector<volumes::MountPoint> mount_points;  // resolved at create, in mount order
   State state;
   bool has_been_started = false;
 

@@ -19,6 +19,7 @@
 #include "daemon/images/layer_store.hpp"
 #include "daemon/logging/json_file_reader.hpp"
 #include "daemon/store/paths.hpp"
+#include "daemon/volumes/volume_service.hpp"
 
 namespace mydocker::daemon::containers {
 
@@ -78,7 +79,7 @@ struct ServiceOptions {
 class ContainerService {
  public:
   ContainerService(const store::Paths& paths, images::ImageService& images, images::LayerStore& layers,
-                   ExitMonitor& monitor, ServiceOptions options);
+                   volumes::VolumeService& volumes, ExitMonitor& monitor, ServiceOptions options);
 
   // Rebuilds the store from disk and reconciles with live shims.
   Result<void> restore();
@@ -139,10 +140,19 @@ class ContainerService {
   void on_shim_exit(const std::shared_ptr<Container>& c);
   void finish_exit_locked(Container& c, int exit_code, int64_t finished_ns, bool oom);
   void reconcile(const std::shared_ptr<Container>& c);
+  // create: every mount the container asked for, volumes made or found
+  // (those made here listed in `created`), bind sources checked, new
+  // volumes filled from the image.
+  Result<std::vector<volumes::MountPoint>> resolve_mounts(const Container& c, std::vector<std::string>& created);
+  Result<void> fill_from_image(const Container& c, const volumes::MountPoint& m);
+  Result<void> activate_volumes(const Container& c);
+  // rm -v: the container's anonymous volumes nobody else uses.
+  void remove_anonymous_volumes(const Container& c);
 
   const store::Paths& paths_;
   images::ImageService& images_;
   images::LayerStore& layers_;
+  volumes::VolumeService& volumes_;
   ExitMonitor& monitor_;
   ServiceOptions options_;
   ContainerStore store_;

@@ -70,6 +70,15 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   c->rootfs_path = plan.rootfs_path;
   c->overlay_options = plan.overlay_options;
 
+  std::vector<std::string> made_volumes;
+  rollback.add([this, &made_volumes, id = c->id] {
+    volumes_.release(id);
+    for (const auto& v : made_volumes) (void)volumes_.remove(v, false);
+  });
+  TRY_ASSIGN(c->mount_points, resolve_mounts(*c, made_volumes));
+  for (const auto& m : c->mount_points)
+    if (m.type == "volume") volumes_.acquire(m.name, c->id);
+
   TRY_VOID(write_container_files(paths_, *c));
   TRY_VOID(store_.checkpoint(*c));
   store_.add(c);

@@ -15,9 +15,10 @@ namespace mydocker::daemon::containers {
 using nlohmann::json;
 
 ContainerService::ContainerService(const store::Paths& paths, images::ImageService& images,
-                                   images::LayerStore& layers, ExitMonitor& monitor, ServiceOptions options)
-    : paths_(paths), images_(images), layers_(layers), monitor_(monitor), options_(std::move(options)),
-      store_(paths) {}
+                                   images::LayerStore& layers, volumes::VolumeService& volumes, ExitMonitor& monitor,
+                                   ServiceOptions options)
+    : paths_(paths), images_(images), layers_(layers), volumes_(volumes), monitor_(monitor),
+      options_(std::move(options)), store_(paths) {}
 
 void ContainerService::watch_shim(const std::shared_ptr<Container>& c) {
   pid_t shim;
@@ -73,6 +74,7 @@ void ContainerService::finish_exit_locked(Container& c, int exit_code, int64_t f
   c.state.oom_killed = oom;
   c.state.pid = 0;
   c.state.shim_pid = 0;
+  volumes_.deactivate(c.id);
   if (auto r = store_.checkpoint(c); !r) spdlog::error("checkpoint {}: {}", c.id, r.error().message);
   (void)fs::remove_all(paths_.bundle_dir(c.id));
   c.changed.notify_all();
@@ -81,7 +83,11 @@ void ContainerService::finish_exit_locked(Container& c, int exit_code, int64_t f
 Result<void> ContainerService::restore() {
   TRY_VOID(fs::mkdir_all(paths_.containers_dir(), 0710));
   TRY_VOID(fs::mkdir_all(paths_.bundles_dir(), 0700));
-  for (auto& c : store_.load_all()) reconcile(c);
+  for (auto& c : store_.load_all()) {
+    for (const auto& m : c->mount_points)
+      if (m.type == "volume") volumes_.acquire(m.name, c->id);
+    reconcile(c);
+  }
   return {};
 }
 
@@ -98,6 +104,9 @@ void ContainerService::reconcile(const std::shared_ptr<Container>& c) {
   }
   if (live) {
     spdlog::info("container {} still running (shim {})", c->id, c->state.shim_pid);
+    // Its volumes with a filesystem of their own are mounted again (a
+    // restart unmounted them; the container's own mounts are unaffected).
+    if (auto r = activate_volumes(*c); !r) spdlog::warn("container {}: {}", c->id, r.error().message);
     watch_shim(c);
   } else {
     on_shim_exit(c);  // reads the status the shim left, or records 255

@@ -1,5 +1,7 @@
 #include "daemon/containers/oci_spec.hpp"
 
+#include <sstream>
+
 #include "daemon/containers/config_merge.hpp"
 #include "libcontainer/spec/defaults.hpp"
 
@@ -17,6 +19,25 @@ void add_bind(spec::Spec& s, const std::string& source, const std::string& dest,
   m.options = {"rbind", "rprivate"};
   if (ro) m.options.push_back("ro");
   s.mounts.push_back(std::move(m));
+}
+
+// A resolved bind, volume or tmpfs as an OCI mount.
+void add_mount_point(spec::Spec& s, const volumes::MountPoint& m) {
+  spec::Mount out;
+  out.destination = m.destination;
+  if (m.type == "tmpfs") {
+    out.type = "tmpfs";
+    out.source = "tmpfs";
+    std::stringstream ss(m.tmpfs_options);
+    for (std::string o; std::getline(ss, o, ',');)
+      if (!o.empty()) out.options.push_back(o);
+  } else {
+    out.type = "bind";
+    out.source = m.source;
+    out.options = {"rbind", m.propagation.empty() ? "rprivate" : m.propagation};
+    if (!m.rw) out.options.push_back("ro");
+  }
+  s.mounts.push_back(std::move(out));
 }
 
 template <class T>
@@ -69,6 +90,8 @@ Result<spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths)
   add_bind(s, paths.container_resolv(c.id), "/etc/resolv.conf", false);
   add_bind(s, paths.container_hostname(c.id), "/etc/hostname", false);
   add_bind(s, paths.container_hosts(c.id), "/etc/hosts", false);
+
+  for (const auto& m : c.mount_points) add_mount_point(s, m);
 
   s.linux.cgroups_path = cgroup_path_of(c);
   TRY_VOID(apply_resources(s.linux.resources, c.host_config));

@@ -6,7 +6,7 @@
 
 namespace mydocker::daemon::containers {
 
-Result<void> ContainerService::remove(const std::string& name, bool force, bool /*remove_volumes*/) {
+Result<void> ContainerService::remove(const std::string& name, bool force, bool remove_volumes) {
   TRY_ASSIGN(auto c, find(name));
   std::vector<std::function<void()>> callbacks;
   {
@@ -26,6 +26,9 @@ Result<void> ContainerService::remove(const std::string& name, bool force, bool 
     TRY_VOID(remove_files(*c));
     c->removed = true;
     store_.erase(c->id);
+    // Its volumes are free of it; with -v (and --rm) the anonymous ones go.
+    volumes_.release(c->id);
+    if (remove_volumes) remove_anonymous_volumes(*c);
     callbacks.swap(c->on_removed);
     c->on_exit.clear();
     c->changed.notify_all();

@@ -46,8 +46,10 @@ Result<void> ContainerService::start_locked(Container& c, std::unique_lock<std::
   launch.attaches = std::move(c.pending_attaches);
   c.pending_attaches.clear();
 
+  TRY_VOID(activate_volumes(c));
   auto started = launch_shim(std::move(launch));
   if (!started) {
+    volumes_.deactivate(c.id);
     // Docker records the failure on the container: exit code 127 for a
     // missing executable, 126 when it cannot be run, else 128.
     const std::string& msg = started.error().message;

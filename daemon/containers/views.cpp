@@ -10,6 +10,15 @@ namespace mydocker::daemon::containers {
 using nlohmann::json;
 
 namespace {
+// Docker's "Mounts": one entry per bind, volume and tmpfs, in mount order.
+json mounts_view(const Container& c) {
+  json out = json::array();
+  for (const auto& m : c.mount_points) out.push_back(m.to_inspect_json());
+  return out;
+}
+}  // namespace
+
+namespace {
 json state_json(const State& s) {
   return {
       {"Status", std::string(to_string(s.status))},
@@ -79,7 +88,7 @@ Result<json> ContainerService::inspect(const std::string& name) {
   j["ExecIDs"] = nullptr;
   j["HostConfig"] = host_config_view(c->host_config);
   j["GraphDriver"] = {{"Name", j["Driver"]}, {"Data", {{"MergedDir", c->rootfs_path}}}};
-  j["Mounts"] = json::array();
+  j["Mounts"] = mounts_view(*c);
   j["Config"] = c->config;
   j["NetworkSettings"] = network_settings();
   return j;
@@ -155,7 +164,7 @@ Result<json> ContainerService::list(const ListOptions& opt) {
     e["Status"] = c->state.human_status(now);
     e["HostConfig"] = {{"NetworkMode", c->host_config.value("NetworkMode", "default")}};
     e["NetworkSettings"] = {{"Networks", json::object()}};
-    e["Mounts"] = json::array();
+    e["Mounts"] = mounts_view(*c);
     if (opt.size) {
       e["SizeRw"] = 0;
       e["SizeRootFs"] = 0;

@@ -7,6 +7,8 @@
 //   <data-root>/containers/<id>/<id>-json.log    json-file log (written by the shim)
 //   <data-root>/containers/<id>/{hostname,hosts,resolv.conf}
 //   <data-root>/tmp/                              request bodies being received
+//   <data-root>/volumes/<name>/_data              a local volume's content
+//   <data-root>/volumes/<name>/volume.json        its driver, labels, options, creation time
 //   <exec-root>/containers/<id>/config.json       OCI bundle for the shim
 //   <exec-root>/containers/<id>/shim.pid          the live shim
 //   <exec-root>/containers/<id>/exit.json         written by the shim when the init exits
@@ -27,6 +29,10 @@ struct Paths {
   std::string container_hosts(const std::string& id) const { return container_dir(id) + "/hosts"; }
   std::string container_resolv(const std::string& id) const { return container_dir(id) + "/resolv.conf"; }
   std::string tmp_dir() const { return data_root + "/tmp"; }
+  std::string volumes_dir() const { return data_root + "/volumes"; }
+  std::string volume_dir(const std::string& name) const { return volumes_dir() + "/" + name; }
+  std::string volume_data(const std::string& name) const { return volume_dir(name) + "/_data"; }
+  std::string volume_meta(const std::string& name) const { return volume_dir(name) + "/volume.json"; }
   std::string lock_file() const { return data_root + "/mydockerd.lock"; }
 
   std::string bundles_dir() const { return exec_root + "/containers"; }
