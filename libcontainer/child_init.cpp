@@ -21,6 +21,7 @@
 
 #include "libcontainer/child_plan.hpp"
 #include "libcontainer/exec_lookup.hpp"
+#include "libcontainer/rooted_path.hpp"
 #include "libcontainer/user_lookup.hpp"
 
 namespace mydocker::libcontainer {
@@ -57,37 +58,34 @@ int mkdir_all(const char* path, mode_t mode) {
   return 0;
 }
 
-int make_mount_point(const MountStep& m) {
-  if (!m.file_target) return mkdir_all(m.target, 0755);
-  struct stat st;
-  if (::stat(m.target, &st) == 0) return 0;
-  char parent[4096];
-  size_t n = std::strlen(m.target);
-  if (n >= sizeof parent) return ENAMETOOLONG;
-  std::memcpy(parent, m.target, n + 1);
-  char* slash = std::strrchr(parent, '/');
-  if (slash && slash != parent) {
-    *slash = 0;
-    if (int e = mkdir_all(parent, 0755)) return e;
-  }
-  int fd = ::open(m.target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return errno;
-  ::close(fd);
-  return 0;
-}
-
+// Every target is resolved inside the root: an image's symlinks cannot
+// send a mount, a mkdir or a created file out of it.
 void do_mounts(const ChildPlan& p) {
+  const int root = ::open(p.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) die(p, ChildStep::Mount, errno, p.rootfs);
+  char path[64];
   for (int i = 0; i < p.n_mounts; ++i) {
     const MountStep& m = p.mounts[i];
-    if (int e = make_mount_point(m)) die(p, ChildStep::Mount, e, m.target);
-    unsigned long flags = m.flags;
-    if (::mount(m.source, m.target, m.fstype, flags, m.data) != 0) die(p, ChildStep::Mount, errno, m.target);
+    if (int e = make_mount_point_in_root(root, m.rel_target, m.file_target)) die(p, ChildStep::Mount, e, m.target);
+    int fd = open_in_root(root, m.rel_target);
+    if (fd < 0) die(p, ChildStep::Mount, -fd, m.target);
+    fd_path(fd, path, sizeof path);
+    const unsigned long flags = m.flags;
+    if (::mount(m.source, path, m.fstype, flags, m.data) != 0) die(p, ChildStep::Mount, errno, m.target);
+    ::close(fd);
+    if (!m.remount_ro && !m.propagation) continue;
+    // The new mount, not the folder under it.
+    fd = open_in_root(root, m.rel_target);
+    if (fd < 0) die(p, ChildStep::Mount, -fd, m.target);
+    fd_path(fd, path, sizeof path);
     if (m.remount_ro &&
-        ::mount(nullptr, m.target, nullptr, (flags & ~MS_REC) | MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
+        ::mount(nullptr, path, nullptr, (flags & ~MS_REC) | MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
       die(p, ChildStep::Mount, errno, m.target);
-    if (m.propagation && ::mount(nullptr, m.target, nullptr, m.propagation, nullptr) != 0)
+    if (m.propagation && ::mount(nullptr, path, nullptr, m.propagation, nullptr) != 0)
       die(p, ChildStep::Mount, errno, m.target);
+    ::close(fd);
   }
+  ::close(root);
 }
 
 void join(char* out, size_t cap, const char* a, const char* b) {

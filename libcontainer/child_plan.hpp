@@ -15,7 +15,8 @@ namespace mydocker::libcontainer {
 
 struct MountStep {
   const char* source = nullptr;
-  const char* target = nullptr;  // absolute, inside the new root (before pivot)
+  const char* target = nullptr;  // absolute, inside the new root (before pivot): for messages
+  const char* rel_target = nullptr;  // the destination, resolved inside the root (rooted_path.hpp)
   const char* fstype = nullptr;
   const char* data = nullptr;
   unsigned long flags = 0;

@@ -86,6 +86,7 @@ void plan_mounts(const spec::Spec& s, PlanStorage& st) {
     ParsedMountOptions o = parse_mount_options(m.options);
     MountStep step;
     step.target = st.keep(s.root.path + (m.destination.front() == '/' ? "" : "/") + m.destination);
+    step.rel_target = st.keep(m.destination);
     step.bind = o.bind || m.type == "bind";
     step.source = st.keep(step.bind || !m.source.empty() ? m.source : m.type);
     step.fstype = step.bind ? nullptr : st.keep(m.type);

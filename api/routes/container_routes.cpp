@@ -154,7 +154,8 @@ void handle_attach(Backend& b, Request& req, Responder& res) {
   std::string keys_spec = req.query_value("detachKeys").value_or("");
   auto keys = parse_detach_keys(keys_spec.empty() ? kDefaultDetachKeys : keys_spec);
   if (!keys) return res.send_error(keys.error());
-  auto fd = res.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+  const char* type = tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream";
+  auto fd = res.hijack(type, false);
   if (!fd) return;
   // Past the upgrade there is no status line to fail with; closing the
   // socket (attach() drops it on error) ends the client's stream.
@@ -165,6 +166,7 @@ void handle_attach(Backend& b, Request& req, Responder& res) {
   o.stream = req.query_bool("stream");
   o.replay_logs = req.query_bool("logs");
   o.detach_keys = *keys;
+  o.upgrade_head = upgrade_head(type);
   (void)b.containers.attach(req.param("id"), std::move(*fd), o);
 }
 

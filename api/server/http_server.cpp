@@ -100,13 +100,14 @@ class BeastResponder final : public Responder {
     beast::error_code ec;
     asio::write(s_, http::make_chunk_last(), ec);
   }
-  Result<UniqueFd> hijack(std::string_view content_type) override {
-    std::string head = "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + std::string(content_type) +
-                       "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
-    beast::error_code ec;
-    asio::write(s_, asio::buffer(head), ec);
+  Result<UniqueFd> hijack(std::string_view content_type, bool write_head) override {
     sent_ = hijacked_ = true;
-    if (ec) return fail(Error::internal("write upgrade response: " + ec.message()));
+    if (write_head) {
+      const std::string head = upgrade_head(content_type);
+      beast::error_code ec;
+      asio::write(s_, asio::buffer(head), ec);
+      if (ec) return fail(Error::internal("write upgrade response: " + ec.message()));
+    }
     int fd = ::fcntl(s_.native_handle(), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return fail(Error::from_errno(errno, "dup connection"));
     return UniqueFd(fd);

@@ -44,4 +44,9 @@ Result<nlohmann::json> Request::json_body() const {
   return j;
 }
 
+std::string upgrade_head(std::string_view content_type) {
+  return "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + std::string(content_type) +
+         "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+}
+
 }  // namespace mydocker::api

@@ -33,6 +33,9 @@ struct Request {
   Result<nlohmann::json> json_body() const;
 };
 
+// The 101 response that starts a hijacked stream.
+std::string upgrade_head(std::string_view content_type);
+
 class Responder {
  public:
   virtual ~Responder() = default;
@@ -45,7 +48,10 @@ class Responder {
   virtual bool write_chunk(std::string_view data) = 0;
   virtual void end_stream() = 0;
   // Sends "101 UPGRADED" and hands over the raw connection.
-  virtual Result<UniqueFd> hijack(std::string_view content_type) = 0;
+  // With write_head=false the caller writes upgrade_head() itself, when
+  // nothing else can write to the socket before it (attach: see
+  // ContainerService::attach).
+  virtual Result<UniqueFd> hijack(std::string_view content_type, bool write_head = true) = 0;
   // The connection's fd, to notice a client that hangs up while we wait.
   virtual int connection_fd() const = 0;
 };

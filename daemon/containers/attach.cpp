@@ -43,14 +43,34 @@ Result<void> replay_log(const std::string& path, int fd, bool tty, bool out, boo
 }  // namespace
 
 Result<void> ContainerService::attach(const std::string& name, UniqueFd client, const AttachOptions& o) {
-  TRY_ASSIGN(auto c, find(name));
-  if (o.replay_logs && (o.out || o.err))
+  bool head_sent = false;
+  auto send_head = [&] {
+    if (head_sent) return true;
+    head_sent = true;
+    return send_all(client.get(), o.upgrade_head);
+  };
+  auto found = find(name);
+  if (!found) {
+    send_head();
+    return fail(found.error());
+  }
+  auto c = *found;
+  if (o.replay_logs && (o.out || o.err)) {
+    if (!send_head()) return fail(Error::invalid("attach client went away"));
     TRY_VOID(replay_log(paths_.container_log(c->id), client.get(), c->tty(), o.out, o.err));
-  if (!o.stream) return {};  // closing the socket ends the client's stream
+  }
+  if (!o.stream) {
+    send_head();
+    return {};  // closing the socket ends the client's stream
+  }
+  // Under the container's lock: the 101 is on the socket before a shim can
+  // write to it, even when a `docker run`'s start overtakes its attach.
   std::lock_guard lk(c->mu);
+  if (!send_head()) return fail(Error::invalid("attach client went away"));
   const bool in = o.in && c->config.value("OpenStdin", false);
   const std::string keys = in ? o.detach_keys : "";
-  if (c->state.status == Status::Paused) return fail(Error::conflict("container " + c->id + " is paused, unpause the container before attach"));
+  if (c->state.status == Status::Paused)
+    return fail(Error::conflict("container " + c->id + " is paused, unpause the container before attach"));
   if (c->state.running()) {
     const std::string line = std::string("attach ") + (in ? "i" : "-") + (o.out ? "o" : "-") + (o.err ? "e" : "-") +
                              " " + shim_control::to_hex(keys) + "\n";

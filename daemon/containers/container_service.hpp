@@ -56,6 +56,10 @@ struct AttachOptions {
   bool stream = true;       // join the live streams
   bool replay_logs = false;  // logs=1: the log so far first
   std::string detach_keys;   // bytes (see detach_keys.hpp)
+  // The 101 response, written by attach() before the socket can receive
+  // any output: a `docker run` whose start overtakes its attach must not
+  // lose what the container writes first.
+  std::string upgrade_head;
 };
 
 // One `docker exec`, from create to its exit code.
