@@ -24,7 +24,34 @@ int openat2_in_root(int root_fd, const char* rel, unsigned long flags) {
 
 int open_in_root(int root_fd, const char* rel) { return openat2_in_root(root_fd, rel, O_PATH); }
 
-int make_mount_point_in_root(int root_fd, const char* rel, bool file) {
+namespace {
+bool is_dot_name(const char* n) { return n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0)); }
+
+// out = the link's folder + link + "/" + rest, for a symlink met on the way whose
+// target does not exist yet: it is made where the link points, inside the
+// root (RESOLVE_IN_ROOT clamps any "..").
+int follow_dangling(int parent, const char* name, const char* prefix_dir, const char* rest, char* out, size_t cap) {
+  char link[4096];
+  ssize_t n = ::readlinkat(parent, name, link, sizeof link - 1);
+  if (n < 0) return errno;
+  link[n] = 0;
+  size_t at = 0;
+  auto put = [&](const char* s) {
+    for (; *s; ++s) {
+      if (at + 1 >= cap) return false;
+      out[at++] = *s;
+    }
+    return true;
+  };
+  bool ok = true;
+  if (link[0] != '/') ok = put(prefix_dir) && put("/");
+  ok = ok && put(link) && (!*rest || (put("/") && put(rest)));
+  out[at] = 0;
+  return ok ? 0 : ENAMETOOLONG;
+}
+
+int make_in_root(int root_fd, const char* rel, bool file, int depth) {
+  if (depth > 16) return ELOOP;
   char buf[4096];
   while (*rel == '/') ++rel;
   const size_t n = std::strlen(rel);
@@ -34,12 +61,10 @@ int make_mount_point_in_root(int root_fd, const char* rel, bool file) {
     ::close(fd);
     return 0;  // already there (whatever a symlink on the way pointed at, inside the root)
   }
-  // Each component in turn: its parent resolved inside the root, then
-  // created there. A component that is a symlink is left alone by
-  // mkdirat (EEXIST) and followed, inside the root, on the next step.
-  for (size_t i = 0; i <= n; ++i) {
+  // Each component in turn: its parent resolved inside the root, then the
+  // component made there.
+  for (size_t i = 1; i <= n; ++i) {
     if (buf[i] != '/' && buf[i] != 0) continue;
-    if (i == 0) continue;
     const char saved = buf[i];
     buf[i] = 0;
     char* slash = std::strrchr(buf, '/');
@@ -55,14 +80,28 @@ int make_mount_point_in_root(int root_fd, const char* rel, bool file) {
     if (parent < 0) return -parent;
     const bool last = saved == 0;
     int r = 0;
-    if (*name && !(name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))) {
+    if (*name && !is_dot_name(name)) {
       if (last && file) {
-        // O_NOFOLLOW: a dangling symlink there is refused, not followed out.
+        // O_NOFOLLOW: never through a symlink here (handled below).
         int fd = ::openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         r = fd < 0 && errno != EEXIST ? errno : 0;
         if (fd >= 0) ::close(fd);
       } else {
         r = ::mkdirat(parent, name, 0755) != 0 && errno != EEXIST ? errno : 0;
+      }
+      struct stat st;
+      if (r == 0 && ::fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        if (int fd = open_in_root(root_fd, buf); fd >= 0) {
+          ::close(fd);  // it leads somewhere inside the root that exists
+        } else {
+          // A dangling symlink: make its target instead, inside the root.
+          char next[4096];
+          const char* rest = saved ? buf + i + 1 : "";
+          if (slash) *slash = 0;  // buf: the link's folder; name: the link
+          r = follow_dangling(parent, name, slash ? buf : ".", rest, next, sizeof next);
+          ::close(parent);
+          return r ? r : make_in_root(root_fd, next, file, depth + 1);
+        }
       }
     }
     ::close(parent);
@@ -74,6 +113,9 @@ int make_mount_point_in_root(int root_fd, const char* rel, bool file) {
   ::close(fd);
   return 0;
 }
+}  // namespace
+
+int make_mount_point_in_root(int root_fd, const char* rel, bool file) { return make_in_root(root_fd, rel, file, 0); }
 
 void fd_path(int fd, char* buf, size_t cap) {
   static const char kPrefix[] = "/proc/self/fd/";
