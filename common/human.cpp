@@ -37,7 +37,7 @@ std::string duration(int64_t ns) {
   return buf;
 }
 
-std::string size(double bytes) {
+std::string size(double bytes, int precision) {
   static constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
   int i = 0;
   while (bytes >= 1000.0 && i < 8) {
@@ -45,7 +45,7 @@ std::string size(double bytes) {
     ++i;
   }
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g%s", bytes, kUnits[i]);
+  std::snprintf(buf, sizeof buf, "%.*g%s", precision, bytes, kUnits[i]);
   return buf;
 }
 

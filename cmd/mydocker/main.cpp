@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
   CLI::App* image = app.add_subcommand("image", "Manage images");
   image->require_subcommand(1);
   cli::add_image_commands(app, *image, ctx);
+  cli::add_volume_commands(app, ctx);
 
   if (argc <= 1) {
     std::cout << app.help();

@@ -54,6 +54,7 @@ void add_container_prune(CLI::App& parent, Context& ctx);
 void add_pause_rename_top(CLI::App& parent, Context& ctx);  // pause unpause rename top
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
 void add_system_commands(CLI::App& root, Context& ctx);
+void add_volume_commands(CLI::App& root, Context& ctx);  // the `volume` group
 // Renders rows through a --format (with or without `table`); 0 or 1.
 int render_rows(const std::vector<nlohmann::json>& rows, std::string fmt, const nlohmann::json& headers);
 

@@ -230,7 +230,7 @@ void add_container_prune(CLI::App& parent, Context& ctx) {
       for (const auto& id : deleted) std::cout << id.get<std::string>() << "\n";
       std::cout << "\n";
     }
-    std::cout << "Total reclaimed space: " << human::size(double(j.is_object() ? j.value("SpaceReclaimed", int64_t(0)) : 0)) << "\n";
+    std::cout << "Total reclaimed space: " << human::size(double(j.is_object() ? j.value("SpaceReclaimed", int64_t(0)) : 0), 4) << "\n";
   });
 }
 

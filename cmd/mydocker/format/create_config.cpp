@@ -47,29 +47,84 @@ ojson endpoint(const std::vector<std::string>& aliases) {
           {"GlobalIPv6PrefixLen", 0}, {"DNSNames", nullptr}};
 }
 
+// --mount's comma-separated key=value list, as docker's CLI turns it into
+// a HostConfig.Mounts entry (only the fields that were set).
 Result<ojson> parse_mount(const std::string& spec) {
-  ojson m = ojson::object();
+  auto bad = [&](const std::string& why) {
+    return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--mount\" flag: " + why));
+  };
+  auto truth = [](const std::string& v, bool& out) {
+    if (v.empty() || v == "1" || v == "true") out = true;
+    else if (v == "0" || v == "false") out = false;
+    else return false;
+    return true;
+  };
   std::string type = "volume", source, target;
   bool ro = false;
+  ojson bind = ojson::object(), volume = ojson::object(), tmpfs = ojson::object();
+  ojson driver_opts = ojson::object(), labels = ojson::object();
+  std::string driver;
   size_t b = 0;
   while (b <= spec.size()) {
     size_t e = spec.find(',', b);
     std::string kv = spec.substr(b, e == std::string::npos ? std::string::npos : e - b);
     auto eq = kv.find('=');
     std::string k = lower(kv.substr(0, eq)), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    bool flag = false;
     if (k == "type") type = v;
     else if (k == "source" || k == "src") source = v;
     else if (k == "target" || k == "dst" || k == "destination") target = v;
-    else if (k == "readonly" || k == "ro") ro = v.empty() || v == "1" || v == "true";
-    else if (!k.empty()) return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--mount\" flag: unexpected key '" + k + "' in '" + kv + "'"));
+    else if (k == "readonly" || k == "ro") {
+      if (!truth(v, ro)) return bad("invalid value for " + k + ": " + v);
+    } else if (k == "consistency") {
+    } else if (k == "bind-propagation") bind["Propagation"] = v;
+    else if (k == "bind-nonrecursive") {
+      if (!truth(v, flag)) return bad("invalid value for " + k + ": " + v);
+      bind["NonRecursive"] = flag;
+    } else if (k == "volume-nocopy") {
+      if (!truth(v, flag)) return bad("invalid value for volume-nocopy: " + v);
+      volume["NoCopy"] = flag;
+    } else if (k == "volume-label") {
+      const size_t q = v.find('=');
+      labels[v.substr(0, q)] = q == std::string::npos ? "" : v.substr(q + 1);
+    } else if (k == "volume-driver") driver = v;
+    else if (k == "volume-opt") {
+      const size_t q = v.find('=');
+      if (q == std::string::npos) return bad("invalid volume-opt '" + v + "'");
+      driver_opts[v.substr(0, q)] = v.substr(q + 1);
+    } else if (k == "tmpfs-size") {
+      auto bytes = ram_in_bytes(v);
+      if (!bytes) return bad("invalid value for tmpfs-size: " + v);
+      tmpfs["SizeBytes"] = *bytes;
+    } else if (k == "tmpfs-mode") {
+      char* end = nullptr;
+      const long mode = std::strtol(v.c_str(), &end, 8);
+      if (v.empty() || *end) return bad("invalid value for tmpfs-mode: " + v);
+      tmpfs["Mode"] = mode;
+    } else if (!k.empty()) {
+      return bad("unexpected key '" + k + "' in '" + kv + "'");
+    }
     if (e == std::string::npos) break;
     b = e + 1;
   }
-  if (target.empty()) return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--mount\" flag: target is required"));
+  if (type != "bind" && type != "volume" && type != "tmpfs" && type != "npipe" && type != "cluster")
+    return bad("invalid type \"" + type + "\"");
+  if (target.empty()) return bad("target is required");
+  if (!driver.empty() || !driver_opts.empty()) {
+    ojson dc = ojson::object();
+    if (!driver.empty()) dc["Name"] = driver;
+    if (!driver_opts.empty()) dc["Options"] = driver_opts;
+    volume["DriverConfig"] = dc;
+  }
+  if (!labels.empty()) volume["Labels"] = labels;
+  ojson m = ojson::object();
   m["Type"] = type;
   if (!source.empty()) m["Source"] = source;
   m["Target"] = target;
   if (ro) m["ReadOnly"] = true;
+  if (!bind.empty()) m["BindOptions"] = bind;
+  if (!volume.empty()) m["VolumeOptions"] = volume;
+  if (!tmpfs.empty()) m["TmpfsOptions"] = tmpfs;
   return m;
 }
 }  // namespace
