@@ -1,5 +1,7 @@
 #include "common/shim_control.hpp"
 
+#include "common/fd_passing.hpp"
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -26,22 +28,8 @@ Result<std::string> send(const std::string& bundle_dir, const std::string& line,
   sockaddr_un a = address("/proc/self/fd/" + std::to_string(dir.get()) + "/" + kSocketName);
   if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
     return fail(Error::from_errno(errno, "connect to shim"));
-  iovec iov{const_cast<char*>(line.data()), line.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (pass_fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-  }
-  if (::sendmsg(s.get(), &msg, MSG_NOSIGNAL) != ssize_t(line.size()))
-    return fail(Error::from_errno(errno, "send to shim"));
+  const long sent = send_with_fd(s.get(), line.data(), line.size(), pass_fd);
+  if (sent != long(line.size())) return fail(Error::from_errno(sent < 0 ? int(-sent) : EPIPE, "send to shim"));
   // The shim closes the connection once it has acted: wait for that, so the
   // caller knows the attach or resize is in place.
   std::string reply;
@@ -57,15 +45,10 @@ Result<std::string> send(const std::string& bundle_dir, const std::string& line,
 
 Result<std::string> receive(int conn, UniqueFd& passed) {
   char buf[4096];
-  iovec iov{buf, sizeof buf};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-  if (n <= 0) return fail(Error::from_errno(n < 0 ? errno : EPIPE, "read control message"));
+  int fd = -1;
+  const long n = recv_with_fd(conn, buf, sizeof buf, &fd);
+  passed.reset(fd);
+  if (n <= 0) return fail(Error::from_errno(n < 0 ? int(-n) : EPIPE, "read control message"));
   std::string line(buf, size_t(n));
   // A long line (an exec request) comes in pieces: read up to its newline.
   while (line.back() != '\n' && line.size() < (1 << 20)) {
@@ -73,13 +56,6 @@ Result<std::string> receive(int conn, UniqueFd& passed) {
     if (more < 0 && errno == EINTR) continue;
     if (more <= 0) break;
     line.append(buf, size_t(more));
-  }
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      passed.reset(fd);
-    }
   }
   return line;
 }

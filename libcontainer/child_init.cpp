@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/fd_passing.hpp"
 #include "libcontainer/child_plan.hpp"
 #include "libcontainer/exec_lookup.hpp"
 #include "libcontainer/rooted_path.hpp"
@@ -196,20 +197,9 @@ void setup_console(const ChildPlan& p) {
   if (slave > 2) ::close(slave);
   if (::setsid() < 0) die(p, ChildStep::Console, errno, "setsid");
   if (::ioctl(0, TIOCSCTTY, 0) != 0) die(p, ChildStep::Console, errno, "TIOCSCTTY");
-  char byte = 0;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &master, sizeof master);
-  if (::sendmsg(p.console_socket, &msg, MSG_NOSIGNAL) != 1) die(p, ChildStep::Console, errno, "send console");
+  const char byte = 0;
+  if (long r = send_with_fd(p.console_socket, &byte, 1, master); r != 1)
+    die(p, ChildStep::Console, r < 0 ? int(-r) : EPIPE, "send console");
   ::close(master);
   ::close(p.console_socket);
 }

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 
+#include "common/fd_passing.hpp"
 #include "libcontainer/cgroups/cgroup.hpp"
 #include "libcontainer/child_plan.hpp"
 #include "libcontainer/mount_options.hpp"
@@ -354,23 +355,12 @@ Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOpti
 
 Result<UniqueFd> receive_console(int socket) {
   char byte;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0) return fail(Error::internal("the container did not send its console"));
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-    return fail(Error::internal("bad console message from the container"));
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return UniqueFd(fd);
+  int fd = -1;
+  // The child sent it before exec, so it is already queued: never blocks.
+  const long n = recv_with_fd(socket, &byte, 1, &fd, MSG_DONTWAIT);
+  UniqueFd master(fd);
+  if (n <= 0 || !master) return fail(Error::internal("the container did not send its console"));
+  return master;
 }
 
 Result<void> destroy(const spec::Spec& s, const std::string& /*id*/) {

@@ -34,14 +34,6 @@ std::vector<std::string> merge_env(const std::vector<std::string>& base, const s
   return out;
 }
 
-std::vector<std::string> strings(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  if (j.is_string()) out.push_back(j.get<std::string>());
-  return out;
-}
 
 void merge_object(json& config, const json& image, const char* key) {
   if (!image.contains(key) || !image[key].is_object()) return;
@@ -54,7 +46,7 @@ void merge_object(json& config, const json& image, const char* key) {
 
 void merge_image_config(json& config, const json& image) {
   if (!image.is_object()) return;
-  config["Env"] = merge_env(strings(image.value("Env", json())), strings(config.value("Env", json())));
+  config["Env"] = merge_env(strings_of(image.value("Env", json())), strings_of(config.value("Env", json())));
   const bool user_entrypoint = !empty_value(config.value("Entrypoint", json()));
   if (!user_entrypoint) {
     if (empty_value(config.value("Cmd", json()))) config["Cmd"] = image.value("Cmd", json());
@@ -68,8 +60,8 @@ void merge_image_config(json& config, const json& image) {
 }
 
 Result<std::vector<std::string>> command_line(const json& config) {
-  std::vector<std::string> argv = strings(config.value("Entrypoint", json()));
-  for (auto& a : strings(config.value("Cmd", json()))) argv.push_back(a);
+  std::vector<std::string> argv = strings_of(config.value("Entrypoint", json()));
+  for (auto& a : strings_of(config.value("Cmd", json()))) argv.push_back(a);
   if (argv.empty() || argv[0].empty()) return fail(Error::invalid("No command specified"));
   return argv;
 }
@@ -77,7 +69,16 @@ Result<std::vector<std::string>> command_line(const json& config) {
 std::vector<std::string> process_env(const json& config, const std::string& hostname) {
   std::vector<std::string> base = {kDefaultPath, "HOSTNAME=" + hostname};
   if (config.value("Tty", false)) base.push_back("TERM=xterm");
-  return merge_env(base, strings(config.value("Env", json())));
+  return merge_env(base, strings_of(config.value("Env", json())));
+}
+
+std::vector<std::string> strings_of(const json& j) {
+  std::vector<std::string> out;
+  if (j.is_array())
+    for (const auto& v : j)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  if (j.is_string()) out.push_back(j.get<std::string>());
+  return out;
 }
 
 }  // namespace mydocker::daemon::containers

@@ -11,6 +11,9 @@ namespace mydocker::daemon::containers {
 // WorkingDir, User, Labels, ExposedPorts, Volumes.
 void merge_image_config(nlohmann::json& config, const nlohmann::json& image_container_config);
 
+// A JSON array's strings (a lone string as one); anything else: none.
+std::vector<std::string> strings_of(const nlohmann::json& j);
+
 // Entrypoint + Cmd as one argv; InvalidParameter "No command specified" when empty.
 Result<std::vector<std::string>> command_line(const nlohmann::json& config);
 

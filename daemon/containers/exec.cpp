@@ -11,13 +11,6 @@ namespace mydocker::daemon::containers {
 using nlohmann::json;
 
 namespace {
-std::vector<std::string> strings_of(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
 
 Error no_such_exec(const std::string& id) { return Error::not_found("No such exec instance: " + id); }
 }  // namespace

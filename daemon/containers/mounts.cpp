@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/fs.hpp"
+#include "daemon/containers/config_merge.hpp"
 #include "daemon/containers/container_service.hpp"
 #include "daemon/containers/image_view.hpp"
 #include "daemon/images/copy_tree.hpp"
@@ -35,13 +36,6 @@ bool empty_dir(const std::string& path) {
   return empty;
 }
 
-std::vector<std::string> strings_of(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
 
 // Parents before children: /data before /data/sub, whatever the order given.
 void sort_for_mounting(std::vector<MountPoint>& mounts) {
