@@ -252,13 +252,15 @@ def test_volume_commands_print_as_docker_does(daemon):
     anon = daemon.cli("volume", "create").stdout.strip()
     assert len(anon) == 64
     for args in (["volume", "ls"], ["volume", "ls", "-q"], ["volume", "ls", "-f", "label=a=1"],
-                 ["volume", "ls", "--format", "{{.Name}}: {{.Labels}} {{.Label \"b\"}} {{.Scope}}"],
+                 ["volume", "ls", "--format", "{{.Name}}: {{.Label \"a\"}} {{.Label \"b\"}} {{.Scope}}"],
                  ["volume", "ls", "--format", "table {{.Name}}\t{{.Driver}}\t{{.Mountpoint}}"],
                  ["volume", "inspect", "ours-vol", "docker-vol"], ["volume", "inspect", "-f", "{{.Mountpoint}}", "ours-vol"],
                  ["volume", "inspect", "nosuch-vol"], ["volume", "rm", "nosuch-vol"], ["volume", "create", "x"]):
         ours, theirs = daemon.cli(*args), daemon.docker(*args)
         assert (ours.stdout, ours.stderr, ours.returncode) == (theirs.stdout, theirs.stderr, theirs.returncode), args
     assert "DRIVER    VOLUME NAME\n" in daemon.cli("volume", "ls").stdout
+    # docker joins .Labels in Go's random map order; ours sorts them.
+    assert "ours-vol: a=1,b=2" in daemon.cli("volume", "ls", "--format", "{{.Name}}: {{.Labels}}").stdout
     # rm prints each name; prune reports what it deleted.
     assert daemon.cli("volume", "rm", "ours-vol", "docker-vol").stdout == "ours-vol\ndocker-vol\n"
     # A nameless `volume create` is not anonymous (as Docker): only -a prunes it.
