@@ -5,6 +5,7 @@
 #include "api/server/router.hpp"
 #include "daemon/containers/container_service.hpp"
 #include "daemon/images/image_service.hpp"
+#include "daemon/networks/network_service.hpp"
 #include "daemon/volumes/volume_service.hpp"
 
 namespace mydocker::api {
@@ -13,6 +14,7 @@ struct Backend {
   daemon::containers::ContainerService& containers;
   daemon::images::ImageService& images;
   daemon::volumes::VolumeService& volumes;
+  daemon::networks::NetworkService& networks;
   std::string data_root;
   std::string daemon_id;
   std::string storage_driver;
@@ -23,12 +25,14 @@ void register_system_routes(Router& r, Backend& b);
 void register_container_routes(Router& r, Backend& b);
 void register_image_routes(Router& r, Backend& b);
 void register_volume_routes(Router& r, Backend& b);
+void register_network_routes(Router& r, Backend& b);
 
 inline void register_all_routes(Router& r, Backend& b) {
   register_system_routes(r, b);
   register_container_routes(r, b);
   register_image_routes(r, b);
   register_volume_routes(r, b);
+  register_network_routes(r, b);
 }
 
 // Decodes Docker's "filters" query parameter: {"status":["running"]} or the

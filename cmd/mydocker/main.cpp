@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   image->require_subcommand(1);
   cli::add_image_commands(app, *image, ctx);
   cli::add_volume_commands(app, ctx);
+  cli::add_network_commands(app, ctx);
 
   if (argc <= 1) {
     std::cout << app.help();

@@ -32,6 +32,8 @@ struct Flags {
   std::string pidfile;
   std::string log_level = "info";
   std::string storage_driver = "overlay2";
+  std::string bridge = "mydocker0";  // the default bridge network's Linux bridge
+  std::string bip;                   // its address and prefix; empty: the first free pool
 };
 
 // Holds an exclusive lock on the data root for the daemon's lifetime.
@@ -92,12 +94,14 @@ int run(const Flags& flags) {
   daemon::images::LayerStore layers(paths.data_root, flags.storage_driver);
   daemon::images::ImageService images(paths.data_root, layers);
   daemon::volumes::VolumeService volumes(paths);
+  daemon::networks::NetworkService networks(paths, {flags.bridge, flags.bip});
   daemon::containers::ExitMonitor monitor;
-  daemon::containers::ContainerService containers(paths, images, layers, volumes, monitor,
+  daemon::containers::ContainerService containers(paths, images, layers, volumes, networks, monitor,
                                                   {self_dir() + "/mydocker-shim"});
   // In order: containers need their images and volumes, images their layers.
   const std::function<Result<void>()> restores[] = {[&] { return layers.restore(); }, [&] { return images.restore(); },
                                                     [&] { return volumes.restore(); },
+                                                    [&] { return networks.restore(); },
                                                     [&] { return containers.restore(); }};
   for (const auto& restore : restores) {
     if (auto r = restore(); !r) {
@@ -105,7 +109,7 @@ int run(const Flags& flags) {
       return 1;
     }
   }
-  api::Backend backend{containers, images, volumes, paths.data_root, daemon_id(paths),
+  api::Backend backend{containers, images, volumes, networks, paths.data_root, daemon_id(paths),
                        layers.overlay_supported() ? "overlay2" : "vfs",
                        fs::exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1"};
   api::Router router;
@@ -156,6 +160,8 @@ int main(int argc, char** argv) {
   app.add_option("-p,--pidfile", flags.pidfile, "Path to use for daemon PID file");
   app.add_option("-l,--log-level", flags.log_level, "Set the logging level (debug, info, warn, error)")
       ->capture_default_str();
+  app.add_option("-b,--bridge", flags.bridge, "Attach containers to a network bridge")->capture_default_str();
+  app.add_option("--bip", flags.bip, "Network bridge IP (e.g. 172.17.0.1/16)");
   app.add_option("-s,--storage-driver", flags.storage_driver, "Storage driver to use (overlay2, vfs)")
       ->capture_default_str();
   app.set_version_flag("-v,--version", "mydockerd version 0.1.0");

@@ -20,6 +20,7 @@ json Container::to_disk_json() const {
   j["HasBeenStartedBefore"] = has_been_started;
   j["MountPoints"] = json::array();
   for (const auto& m : mount_points) j["MountPoints"].push_back(m.to_disk_json());
+  if (endpoint) j["NetworkEndpoint"] = endpoint->to_disk_json();
   j["State"] = {
       {"Status", std::string(to_string(state.status))},
       {"Pid", state.pid},
@@ -47,6 +48,7 @@ Result<Container*> Container::from_disk_json(const json& j, Container& c) {
     if (j.contains("OverlayOptions")) c.overlay_options = j["OverlayOptions"].get<std::string>();
     c.has_been_started = j.value("HasBeenStartedBefore", false);
     for (const auto& m : j.value("MountPoints", json::array())) c.mount_points.push_back(volumes::MountPoint::from_disk_json(m));
+    if (j.contains("NetworkEndpoint")) c.endpoint = networks::Endpoint::from_disk_json(j["NetworkEndpoint"]);
     const json& s = j.at("State");
     c.state.status = status_from_string(s.value("Status", "dead"));
     c.state.pid = s.value("Pid", 0);

@@ -13,6 +13,7 @@
 
 #include "common/unique_fd.hpp"
 #include "daemon/containers/state.hpp"
+#include "daemon/networks/endpoint.hpp"
 #include "daemon/volumes/mount_point.hpp"
 
 namespace mydocker::daemon::containers {
@@ -37,6 +38,7 @@ struct Container {
   std::string rootfs_path;
   std::optional<std::string> overlay_options;
   std::vector<volumes::MountPoint> mount_points;  // resolved at create, in mount order
+  std::optional<networks::Endpoint> endpoint;      // on the bridge while it runs
   State state;
   bool has_been_started = false;
 

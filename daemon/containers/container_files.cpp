@@ -27,9 +27,7 @@ std::string container_resolv_conf(const std::string& host) {
   return out;
 }
 
-Result<void> write_container_files(const store::Paths& paths, const Container& c) {
-  const std::string hostname = c.config.value("Hostname", c.short_id());
-  TRY_VOID(fs::write_file_atomic(paths.container_hostname(c.id), hostname + "\n"));
+Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip) {
   std::string hosts =
       "127.0.0.1\tlocalhost\n"
       "::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -37,7 +35,14 @@ Result<void> write_container_files(const store::Paths& paths, const Container& c
       "ff00::0\tip6-mcastprefix\n"
       "ff02::1\tip6-allnodes\n"
       "ff02::2\tip6-allrouters\n";
-  TRY_VOID(fs::write_file_atomic(paths.container_hosts(c.id), hosts));
+  if (!ip.empty()) hosts += ip + "\t" + c.config.value("Hostname", c.short_id()) + "\n";
+  return fs::write_file_atomic(paths.container_hosts(c.id), hosts);
+}
+
+Result<void> write_container_files(const store::Paths& paths, const Container& c) {
+  const std::string hostname = c.config.value("Hostname", c.short_id());
+  TRY_VOID(fs::write_file_atomic(paths.container_hostname(c.id), hostname + "\n"));
+  TRY_VOID(write_hosts_file(paths, c, ""));
   auto host_resolv = fs::read_file("/etc/resolv.conf");
   return fs::write_file_atomic(paths.container_resolv(c.id), container_resolv_conf(host_resolv ? *host_resolv : ""));
 }

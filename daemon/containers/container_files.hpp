@@ -7,6 +7,8 @@
 namespace mydocker::daemon::containers {
 
 Result<void> write_container_files(const store::Paths& paths, const Container& c);
+// /etc/hosts, with "ip hostname" when the container has an address (at start).
+Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip);
 
 // The host's resolv.conf without loopback nameservers (they mean nothing
 // inside the container's network namespace), as Docker filters it.

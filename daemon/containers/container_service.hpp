@@ -19,6 +19,8 @@
 #include "daemon/images/layer_store.hpp"
 #include "daemon/logging/json_file_reader.hpp"
 #include "daemon/store/paths.hpp"
+#include "libcontainer/spec/spec.hpp"
+#include "daemon/networks/network_service.hpp"
 #include "daemon/volumes/volume_service.hpp"
 
 namespace mydocker::daemon::containers {
@@ -83,7 +85,8 @@ struct ServiceOptions {
 class ContainerService {
  public:
   ContainerService(const store::Paths& paths, images::ImageService& images, images::LayerStore& layers,
-                   volumes::VolumeService& volumes, ExitMonitor& monitor, ServiceOptions options);
+                   volumes::VolumeService& volumes, networks::NetworkService& networks, ExitMonitor& monitor,
+                   ServiceOptions options);
 
   // Rebuilds the store from disk and reconciles with live shims.
   Result<void> restore();
@@ -148,6 +151,15 @@ class ContainerService {
   // (those made here listed in `created`), bind sources checked, new
   // volumes filled from the image.
   Result<std::vector<volumes::MountPoint>> resolve_mounts(const Container& c, std::vector<std::string>& created);
+  // start: the container's network namespace made and wired as its
+  // NetworkMode says; the spec's network namespace points at it. `holder`
+  // keeps the namespace alive until the container has joined it.
+  Result<void> join_network(Container& c, libcontainer::spec::Spec& spec, UniqueFd& holder);
+  void leave_network(Container& c);
+  // A network's id by name ("" when it is not one of ours).
+  std::string network_id(const std::string& name) const;
+  // create: NetworkMode and port specs checked (404 unknown network/container, 400 bad ports).
+  Result<void> check_network_config(const Container& c);
   Result<void> fill_from_image(const Container& c, const volumes::MountPoint& m);
   Result<void> activate_volumes(const Container& c);
   // rm -v: the container's anonymous volumes nobody else uses.
@@ -157,6 +169,7 @@ class ContainerService {
   images::ImageService& images_;
   images::LayerStore& layers_;
   volumes::VolumeService& volumes_;
+  networks::NetworkService& networks_;
   ExitMonitor& monitor_;
   ServiceOptions options_;
   ContainerStore store_;

@@ -1,5 +1,6 @@
 // POST /containers/create
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "common/fs.hpp"
 #include "common/random_id.hpp"
@@ -49,9 +50,17 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   c->image_id = image.id;
   c->path = argv[0];
   c->args.assign(argv.begin() + 1, argv.end());
-  if (config.value("Hostname", "").empty()) config["Hostname"] = c->short_id();
+  const bool hostname_given = !config.value("Hostname", "").empty();
+  if (!hostname_given) config["Hostname"] = c->short_id();
   c->config = std::move(config);
   c->host_config = std::move(host_config);
+
+  TRY_VOID(check_network_config(*c));
+  if (c->host_config.value("NetworkMode", "") == "host" && !hostname_given) {
+    // --net host: the host's name, as Docker gives it.
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0) c->config["Hostname"] = host;
+  }
 
   std::string name = requested_name;
   if (name.empty())

@@ -15,9 +15,9 @@ namespace mydocker::daemon::containers {
 using nlohmann::json;
 
 ContainerService::ContainerService(const store::Paths& paths, images::ImageService& images,
-                                   images::LayerStore& layers, volumes::VolumeService& volumes, ExitMonitor& monitor,
-                                   ServiceOptions options)
-    : paths_(paths), images_(images), layers_(layers), volumes_(volumes), monitor_(monitor),
+                                   images::LayerStore& layers, volumes::VolumeService& volumes,
+                                   networks::NetworkService& networks, ExitMonitor& monitor, ServiceOptions options)
+    : paths_(paths), images_(images), layers_(layers), volumes_(volumes), networks_(networks), monitor_(monitor),
       options_(std::move(options)), store_(paths) {}
 
 void ContainerService::watch_shim(const std::shared_ptr<Container>& c) {
@@ -75,6 +75,7 @@ void ContainerService::finish_exit_locked(Container& c, int exit_code, int64_t f
   c.state.pid = 0;
   c.state.shim_pid = 0;
   volumes_.deactivate(c.id);
+  leave_network(c);
   if (auto r = store_.checkpoint(c); !r) spdlog::error("checkpoint {}: {}", c.id, r.error().message);
   (void)fs::remove_all(paths_.bundle_dir(c.id));
   c.changed.notify_all();
@@ -107,6 +108,7 @@ void ContainerService::reconcile(const std::shared_ptr<Container>& c) {
     // Its volumes with a filesystem of their own are mounted again (a
     // restart unmounted them; the container's own mounts are unaffected).
     if (auto r = activate_volumes(*c); !r) spdlog::warn("container {}: {}", c->id, r.error().message);
+    if (c->endpoint) networks_.readopt(c->id, *c->endpoint);
     watch_shim(c);
   } else {
     on_shim_exit(c);  // reads the status the shim left, or records 255

@@ -29,6 +29,17 @@ Result<void> ContainerService::start(const std::string& name) {
 
 Result<void> ContainerService::start_locked(Container& c, std::unique_lock<std::mutex>&) {
   TRY_ASSIGN(auto spec, build_oci_spec(c, paths_));
+  UniqueFd netns;  // ours until the container has joined it
+  TRY_VOID(join_network(c, spec, netns));
+  // Any failure from here on gives the network back.
+  struct LeaveOnFailure {
+    ContainerService* service;
+    Container* container;
+    bool armed = true;
+    ~LeaveOnFailure() {
+      if (armed) service->leave_network(*container);
+    }
+  } network_guard{this, &c};
   const std::string bundle = paths_.bundle_dir(c.id);
   TRY_VOID(fs::mkdir_all(bundle, 0700));
   (void)::unlink(paths_.exit_file(c.id).c_str());
@@ -67,6 +78,7 @@ Result<void> ContainerService::start_locked(Container& c, std::unique_lock<std::
     return fail(started.error());
   }
   TRY_VOID(check_transition(c.state.status, Status::Running, c.name));
+  network_guard.armed = false;
   c.state.status = Status::Running;
   c.state.pid = started->init_pid;
   c.state.shim_pid = started->shim_pid;

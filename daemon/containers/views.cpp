@@ -2,7 +2,10 @@
 #include <algorithm>
 #include <regex>
 
+#include <set>
+
 #include "common/time.hpp"
+
 #include "daemon/containers/container_service.hpp"
 
 namespace mydocker::daemon::containers {
@@ -35,12 +38,67 @@ json state_json(const State& s) {
   };
 }
 
-json network_settings() {
-  return {{"Bridge", ""}, {"SandboxID", ""}, {"SandboxKey", ""}, {"Ports", json::object()},
-          {"HairpinMode", false}, {"LinkLocalIPv6Address", ""}, {"LinkLocalIPv6PrefixLen", 0},
-          {"EndpointID", ""}, {"Gateway", ""}, {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0},
-          {"IPAddress", ""}, {"IPPrefixLen", 0}, {"IPv6Gateway", ""}, {"MacAddress", ""},
-          {"Networks", json::object()}};
+std::string network_name(const Container& c) {
+  std::string mode = c.host_config.value("NetworkMode", "");
+  if (mode.empty() || mode == "default") return "bridge";
+  return mode;
+}
+
+// One entry of NetworkSettings.Networks (and of ps's).
+json endpoint_view(const Container& c, const std::string& network_id) {
+  const auto& e = c.endpoint;
+  return {{"IPAMConfig", nullptr}, {"Links", nullptr}, {"Aliases", nullptr},
+          {"MacAddress", e ? e->mac : ""}, {"DriverOpts", nullptr}, {"NetworkID", network_id},
+          {"EndpointID", e ? c.id : ""}, {"Gateway", e ? networks::format_ipv4(e->gateway) : ""},
+          {"IPAddress", e ? networks::format_ipv4(e->ip) : ""}, {"IPPrefixLen", e ? e->prefix : 0},
+          {"IPv6Gateway", ""}, {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0}, {"DNSNames", nullptr}};
+}
+
+// "80/tcp" → [{"HostIp","HostPort"}] for published ports, null for ports
+// only exposed, as Docker's inspect shows them.
+json ports_view(const Container& c) {
+  json ports = json::object();
+  if (c.config.contains("ExposedPorts") && c.config["ExposedPorts"].is_object())
+    for (const auto& [k, v] : c.config["ExposedPorts"].items()) ports[k.find('/') == std::string::npos ? k + "/tcp" : k] = nullptr;
+  if (c.endpoint)
+    for (const auto& p : c.endpoint->ports) {
+      const std::string key = std::to_string(p.container_port) + "/" + p.proto;
+      if (!ports[key].is_array()) ports[key] = json::array();
+      ports[key].push_back({{"HostIp", p.host_ip}, {"HostPort", std::to_string(p.host_port)}});
+    }
+  return ports;
+}
+
+json network_settings(const Container& c, const std::string& network_id) {
+  const auto& e = c.endpoint;
+  json j = {{"Bridge", ""}, {"SandboxID", ""}, {"SandboxKey", ""}, {"Ports", ports_view(c)},
+            {"HairpinMode", false}, {"LinkLocalIPv6Address", ""}, {"LinkLocalIPv6PrefixLen", 0},
+            {"EndpointID", e ? c.id : ""}, {"Gateway", e ? networks::format_ipv4(e->gateway) : ""},
+            {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0},
+            {"IPAddress", e ? networks::format_ipv4(e->ip) : ""}, {"IPPrefixLen", e ? e->prefix : 0},
+            {"IPv6Gateway", ""}, {"MacAddress", e ? e->mac : ""}, {"Networks", json::object()}};
+  const std::string name = network_name(c);
+  if (name.rfind("container:", 0) != 0) j["Networks"][name] = endpoint_view(c, network_id);
+  return j;
+}
+
+// ps's Ports: published ones with their host side, exposed ones without.
+json ps_ports(const Container& c) {
+  json out = json::array();
+  std::set<std::string> published;
+  if (c.endpoint)
+    for (const auto& p : c.endpoint->ports) {
+      out.push_back({{"IP", p.host_ip}, {"PrivatePort", p.container_port}, {"PublicPort", p.host_port}, {"Type", p.proto}});
+      published.insert(std::to_string(p.container_port) + "/" + p.proto);
+    }
+  if (c.config.contains("ExposedPorts") && c.config["ExposedPorts"].is_object())
+    for (const auto& [k, v] : c.config["ExposedPorts"].items()) {
+      const std::string key = k.find('/') == std::string::npos ? k + "/tcp" : k;
+      if (published.count(key)) continue;
+      const size_t slash = key.find('/');
+      out.push_back({{"PrivatePort", std::atoi(key.c_str())}, {"Type", key.substr(slash + 1)}});
+    }
+  return out;
 }
 
 // HostConfig as Docker reports it: what the client sent, with Docker's
@@ -90,7 +148,7 @@ Result<json> ContainerService::inspect(const std::string& name) {
   j["GraphDriver"] = {{"Name", j["Driver"]}, {"Data", {{"MergedDir", c->rootfs_path}}}};
   j["Mounts"] = mounts_view(*c);
   j["Config"] = c->config;
-  j["NetworkSettings"] = network_settings();
+  j["NetworkSettings"] = network_settings(*c, network_id(network_name(*c)));
   return j;
 }
 
@@ -159,13 +217,15 @@ Result<json> ContainerService::list(const ListOptions& opt) {
     e["ImageID"] = c->image_id;
     e["Command"] = command_string(*c);
     e["Created"] = c->created_ns / 1000000000;
-    e["Ports"] = json::array();
+    e["Ports"] = ps_ports(*c);
     e["Labels"] = c->config.value("Labels", json::object());
     if (e["Labels"].is_null()) e["Labels"] = json::object();
     e["State"] = std::string(to_string(c->state.status));
     e["Status"] = c->state.human_status(now);
     e["HostConfig"] = {{"NetworkMode", c->host_config.value("NetworkMode", "default")}};
     e["NetworkSettings"] = {{"Networks", json::object()}};
+    if (const std::string net = network_name(*c); net.rfind("container:", 0) != 0)
+      e["NetworkSettings"]["Networks"][net] = endpoint_view(*c, network_id(net));
     e["Mounts"] = mounts_view(*c);
     if (opt.size) {
       e["SizeRw"] = 0;

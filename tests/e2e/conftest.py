@@ -32,11 +32,15 @@ class Daemon:
         self.exec_root = os.path.join(root, "exec")
         self.proc = None
         self.log = open(os.path.join(root, "daemon.log"), "ab")
+        # A bridge (and so an nftables table) of its own: test daemons run
+        # side by side and never touch the default mydocker0.
+        self.bridge = "mdk" + os.urandom(4).hex()
+        self.nft_table = "mydocker-" + self.bridge
 
     def start(self):
         self.proc = subprocess.Popen(
             [os.path.join(self.bindir, "mydockerd"), "-H", self.host, "--data-root", self.data_root,
-             "--exec-root", self.exec_root, "--log-level", "debug"] + self.extra_args,
+             "--exec-root", self.exec_root, "--log-level", "debug", "--bridge", self.bridge] + self.extra_args,
             stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -128,6 +132,14 @@ def teardown_daemon(d):
     for cid in ids:
         d.cli("rm", "-f", cid)
     d.stop()
+    # Every veth went with its container; the bridge and table are ours to remove.
+    leftover_veths = subprocess.run(["ip", "-o", "link", "show", "master", d.bridge], capture_output=True,
+                                    text=True).stdout.strip()
+    forwards = subprocess.run(["nft", "list", "chain", "ip", d.nft_table, "ports"], capture_output=True, text=True).stdout
+    subprocess.run(["ip", "link", "del", d.bridge], capture_output=True)
+    subprocess.run(["nft", "delete", "table", "ip", d.nft_table], capture_output=True)
+    assert leftover_veths == "", leftover_veths
+    assert "dnat" not in forwards, forwards
     leftover_mounts = mounts_under(root)
     leftover_cgroups = [c for c in ids if any(os.path.exists("/sys/fs/cgroup/%s/mydocker/%s" % (ctl, c))
                                               for ctl in ("memory", "pids", "cpu", "freezer"))]

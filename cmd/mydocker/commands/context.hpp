@@ -55,6 +55,7 @@ void add_pause_rename_top(CLI::App& parent, Context& ctx);  // pause unpause ren
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
 void add_system_commands(CLI::App& root, Context& ctx);
 void add_volume_commands(CLI::App& root, Context& ctx);  // the `volume` group
+void add_network_commands(CLI::App& root, Context& ctx);  // port, and the `network` group
 // Renders rows through a --format (with or without `table`); 0 or 1.
 int render_rows(const std::vector<nlohmann::json>& rows, std::string fmt, const nlohmann::json& headers);
 

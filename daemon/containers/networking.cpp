@@ -1,0 +1,95 @@
+// A container's network at start and exit, by HostConfig.NetworkMode:
+//   bridge (default): a namespace of its own wired to the bridge (veth,
+//                     address, route, published ports)
+//   none:             a namespace of its own with only lo
+//   host:             the host's namespace
+//   container:X:      X's namespace (X must run)
+// The namespace is made by the daemon and handed to the shim as a path
+// (/proc/<daemon>/fd/N), so it is wired before the container's process runs.
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/containers/container_files.hpp"
+#include "daemon/containers/container_service.hpp"
+#include "daemon/networks/netlink.hpp"
+
+namespace mydocker::daemon::containers {
+
+using nlohmann::json;
+
+namespace {
+std::string network_mode(const Container& c) {
+  std::string mode = c.host_config.value("NetworkMode", "");
+  return mode.empty() || mode == "default" ? "bridge" : mode;
+}
+
+void set_network_path(libcontainer::spec::Spec& spec, const std::optional<std::string>& path) {
+  auto& nss = spec.linux.namespaces;
+  for (auto it = nss.begin(); it != nss.end(); ++it) {
+    if (it->type != "network") continue;
+    if (path) it->path = *path;
+    else nss.erase(it);  // host: no namespace of its own
+    return;
+  }
+  if (path) nss.push_back({"network", *path});
+}
+}  // namespace
+
+// Which network exists is checked at start, as Docker does: a 404 from
+// create would make the docker CLI go and pull the image.
+Result<void> ContainerService::check_network_config(const Container& c) {
+  const std::string mode = network_mode(c);
+  if (mode == "container:") return fail(Error::invalid("invalid network mode: container: needs a container"));
+  TRY_ASSIGN(auto ports, networks::port_requests(c.host_config, c.config));
+  if (!ports.empty() && mode != "bridge")
+    spdlog::debug("container {}: published ports are discarded in {} mode", c.id, mode);
+  return {};
+}
+
+Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Spec& spec, UniqueFd& holder) {
+  const std::string mode = network_mode(c);
+  if (mode == "host") {
+    set_network_path(spec, std::nullopt);
+    return {};
+  }
+  if (mode.rfind("container:", 0) == 0) {
+    TRY_ASSIGN(auto other, find(mode.substr(10)));
+    if (other.get() == &c) return fail(Error::invalid("cannot join own network namespace"));
+    pid_t pid;
+    {
+      std::lock_guard lk(other->mu);
+      if (!other->state.running())
+        return fail(Error::conflict("cannot join network namespace of a non running container: " + other->id));
+      pid = other->state.pid;
+    }
+    set_network_path(spec, "/proc/" + std::to_string(pid) + "/ns/net");
+    return {};
+  }
+  if (mode != "bridge" && mode != "none") return fail(Error::not_found("network " + mode + " not found"));
+  TRY_ASSIGN(int fd, networks::new_netns());
+  holder.reset(fd);
+  set_network_path(spec, "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(fd));
+  if (mode == "none") return networks::loopback_up(fd);
+  TRY_ASSIGN(auto ports, networks::port_requests(c.host_config, c.config));
+  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, ports, fd));
+  c.endpoint = ep;
+  if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(ep.ip)); !r) {
+    leave_network(c);
+    return r;
+  }
+  return {};
+}
+
+std::string ContainerService::network_id(const std::string& name) const {
+  auto n = networks_.inspect(name);
+  return n ? n->value("Id", "") : "";
+}
+
+void ContainerService::leave_network(Container& c) {
+  if (!c.endpoint) return;
+  networks_.disconnect(c.id);
+  c.endpoint.reset();
+}
+
+}  // namespace mydocker::daemon::containers

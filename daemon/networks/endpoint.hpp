@@ -1,0 +1,37 @@
+#pragma once
+// A container's place on a network while it runs: its address, MAC, host
+// veth and published ports. Kept with the container (config.v2.json) so a
+// restarted daemon knows what its running containers hold.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace mydocker::daemon::networks {
+
+struct PortMapping {
+  std::string proto = "tcp";
+  int container_port = 0;
+  std::string host_ip;  // "" or "0.0.0.0": every address
+  int host_port = 0;    // 0 in a request: pick a free one
+};
+
+struct Endpoint {
+  std::string network = "bridge";
+  uint32_t ip = 0, gateway = 0;
+  int prefix = 0;
+  std::string mac, host_veth;
+  std::vector<PortMapping> ports;
+
+  nlohmann::json to_disk_json() const;
+  static Endpoint from_disk_json(const nlohmann::json& j);
+};
+
+// HostConfig.PortBindings ({"80/tcp":[{"HostIp":"","HostPort":"8080"}]})
+// and, with PublishAllPorts, every Config.ExposedPorts port not bound
+// otherwise; ranges in HostPort ("8000-8001") pair with their ports.
+Result<std::vector<PortMapping>> port_requests(const nlohmann::json& host_config, const nlohmann::json& config);
+
+}  // namespace mydocker::daemon::networks

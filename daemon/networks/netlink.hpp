@@ -1,0 +1,42 @@
+#pragma once
+// The links mydockerd makes, through libnl-route-3: its bridge, each
+// container's veth pair, and the container end's address and routes,
+// configured inside the container's network namespace.
+#include <cstdint>
+#include <string>
+
+#include "common/error.hpp"
+#include "daemon/networks/ipv4.hpp"
+
+namespace mydocker::daemon::networks {
+
+// The bridge exists, is up and holds gateway/prefix (made when missing).
+Result<void> ensure_bridge(const std::string& name, uint32_t gateway, int prefix);
+// Removes a link we made (a bridge or a veth end); absent is fine.
+Result<void> delete_link(const std::string& name);
+bool link_exists(const std::string& name);
+
+struct VethPlan {
+  std::string host_name;  // "veth" + hex, left on the host, on the bridge
+  std::string bridge;
+  int netns_fd = -1;      // where the other end goes, renamed eth0
+  uint32_t ip = 0;
+  int prefix = 0;
+  uint32_t gateway = 0;
+  std::string mac;        // "02:42:..."
+};
+
+// Makes the pair, puts one end on the bridge and the other in the
+// namespace as a configured eth0 with a default route; brings up lo there.
+// Nothing is left behind on failure.
+Result<void> create_endpoint(const VethPlan& plan);
+
+// A fresh network namespace (only lo, down) as an fd; nothing is mounted.
+Result<int> new_netns();
+// lo up inside the namespace (for --net none).
+Result<void> loopback_up(int netns_fd);
+
+// Writes a sysctl under /proc/sys (e.g. "net/ipv4/ip_forward" = "1").
+Result<void> write_sysctl(const std::string& key, const std::string& value);
+
+}  // namespace mydocker::daemon::networks

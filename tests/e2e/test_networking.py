@@ -1,0 +1,143 @@
+"""The default bridge network on the real kernel: veth pairs, sequential
+addresses, published ports reached from the host's 127.0.0.1, the none,
+host and container modes, and nothing left behind. Traffic goes only to
+loopback and to containers these tests start."""
+import json
+import os
+import shutil
+import socket
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def get(url, timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:  # httpd in the container may not listen yet
+        try:
+            return urllib.request.urlopen(url, timeout=2).read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def www(daemon):
+    d = tempfile.mkdtemp(prefix="mdk-www-")
+    with open(os.path.join(d, "index.html"), "w") as f:
+        f.write("hello from the container\n")
+    yield d
+    shutil.rmtree(d)
+
+
+def test_bridge_gives_sequential_addresses_and_reachability(daemon):
+    ids = [daemon.docker("run", "-d", "busybox", "sleep", "300").stdout.strip(),
+           daemon.cli("run", "-d", "busybox", "sleep", "300").stdout.strip()]
+    nets = [json.loads(daemon.cli("inspect", "-f", "{{json .NetworkSettings}}", i).stdout) for i in ids]
+    ips = [n["IPAddress"] for n in nets]
+    gw = nets[0]["Gateway"]
+    prefix = ".".join(gw.split(".")[:3])
+    assert gw.endswith(".1") and all(ip.startswith(prefix + ".") for ip in ips), (gw, ips)
+    a, b = (int(ip.split(".")[3]) for ip in ips)
+    assert b == a + 1
+    for n in nets:
+        octets = [int(x) for x in n["IPAddress"].split(".")]
+        assert n["MacAddress"] == "02:42:" + ":".join("%02x" % o for o in octets)
+        assert n["Networks"]["bridge"]["IPAddress"] == n["IPAddress"]
+    p = daemon.cli("exec", ids[0], "sh", "-c", "ip -4 -o addr show eth0; ip route; ping -c 1 -W 5 " + ips[1])
+    assert ips[0] + "/16" in p.stdout and "default via " + gw in p.stdout and "1 packets received" in p.stdout, p.stdout
+    # The host reaches the containers too (its side of the bridge).
+    assert daemon.cli("exec", ids[1], "cat", "/etc/hosts").stdout.strip().endswith(ips[1] + "\t" + ids[1][:12])
+    info = json.loads(daemon.docker("network", "inspect", "bridge").stdout)[0]
+    assert info["IPAM"]["Config"][0]["Gateway"] == gw
+    assert {c["IPv4Address"] for c in info["Containers"].values()} == {ip + "/16" for ip in ips}
+    daemon.cli("rm", "-f", *ids, check=True)
+    veths = os.popen("ip -o link show master " + daemon.bridge).read()
+    assert veths == "", veths
+
+
+def test_published_ports_from_the_host(daemon, www):
+    port = free_port()
+    for client in (daemon.cli, daemon.docker):
+        name = "web-" + client.__name__
+        client("run", "-d", "--name", name, "-p", "%d:80" % port, "-p", "127.0.0.1::8080", "-v", www + ":/www",
+               "busybox", "sh", "-c", "httpd -p 8080 -h /www; exec httpd -f -p 80 -h /www", check=True)
+        assert get("http://127.0.0.1:%d/" % port) == "hello from the container\n"
+        random_port = int(client("port", name, "8080").stdout.strip().split(":")[1])
+        assert random_port >= 1024
+        assert get("http://127.0.0.1:%d/" % random_port) == "hello from the container\n"
+        ports = daemon.cli("ps", "-f", "name=" + name, "--format", "{{.Ports}}").stdout.strip()
+        assert ports == "0.0.0.0:%d->80/tcp, 127.0.0.1:%d->8080/tcp" % (port, random_port), ports
+        assert client("port", name).stdout == "80/tcp -> 0.0.0.0:%d\n8080/tcp -> 127.0.0.1:%d\n" % (port, random_port)
+        # The same host port again: refused, and the second container is not left half-started.
+        p = client("run", "-d", "--name", name + "-2", "-p", "%d:80" % port, "busybox", "true")
+        assert p.returncode == 125 and "Bind for 0.0.0.0:%d failed: port is already allocated" % port in p.stderr
+        assert daemon.cli("ps", "-a", "-f", "name=" + name + "-2", "--format", "{{.Status}}").stdout.strip() == "Created"
+        client("rm", "-f", name, name + "-2", check=True)
+        with pytest.raises(OSError):
+            urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=1)
+    rules = os.popen("nft list chain ip %s ports" % daemon.nft_table).read()
+    assert "dnat" not in rules, rules
+
+
+def test_publish_all_uses_the_images_expose(daemon, www):
+    src = os.path.join(daemon.root, "busybox.tar")
+    daemon.cli("import", "-c", "EXPOSE 80", "-c", 'CMD ["httpd", "-f", "-p", "80", "-h", "/www"]', src, "webimg",
+               check=True)
+    cid = daemon.docker("run", "-d", "-P", "-v", www + ":/www", "webimg").stdout.strip()
+    out = daemon.docker("port", cid, "80").stdout.strip()
+    assert out.startswith("0.0.0.0:"), out
+    assert get("http://127.0.0.1:%s/" % out.split(":")[1]) == "hello from the container\n"
+    ps = json.loads(daemon.api("GET", "/containers/json")[1])
+    mine = [c for c in ps if c["Id"] == cid][0]
+    assert mine["Ports"] == [{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": int(out.split(":")[1]), "Type": "tcp"}]
+    daemon.docker("rm", "-f", cid, check=True)
+    daemon.cli("rmi", "webimg", check=True)
+
+
+def test_none_host_and_container_modes(daemon):
+    p = daemon.cli("run", "--rm", "--net", "none", "busybox", "sh", "-c", "ip -o link | cut -d: -f2; ip -o -4 addr")
+    links, addrs = p.stdout.splitlines()[0], p.stdout.splitlines()[1:]
+    assert links.strip() == "lo" and len(addrs) == 1 and "lo    inet 127.0.0.1/8" in addrs[0].replace("\t", " "), p.stdout
+    p = daemon.docker("run", "--rm", "--net", "host", "busybox", "sh", "-c", "hostname; ls /sys/class/net")
+    lines = p.stdout.split()
+    assert lines[0] == socket.gethostname() and sorted(lines[1:]) == sorted(os.listdir("/sys/class/net")), p.stdout
+    first = daemon.cli("run", "-d", "busybox", "sleep", "300").stdout.strip()
+    want = daemon.cli("exec", first, "ip", "-o", "-4", "addr", "show", "eth0").stdout.split()[3]
+    for client in (daemon.cli, daemon.docker):
+        p = client("run", "--rm", "--net", "container:" + first, "busybox", "ip", "-o", "-4", "addr", "show", "eth0")
+        assert p.stdout.split()[3] == want, p.stdout
+    daemon.cli("stop", "-t", "0", first, check=True)
+    p = daemon.cli("run", "--rm", "--net", "container:" + first, "busybox", "true")
+    assert p.returncode != 0 and "non running container" in p.stderr
+    daemon.cli("rm", first, check=True)
+    p = daemon.docker("run", "--rm", "--net", "nosuchnet", "busybox", "true")
+    assert p.returncode == 125 and "network nosuchnet not found" in p.stderr
+    s, b = daemon.api("GET", "/networks/nosuchnet")
+    assert s == 404
+    assert sorted(daemon.cli("network", "ls", "--format", "{{.Name}} {{.Driver}}").stdout.splitlines()) == \
+        ["bridge bridge", "host host", "none null"]
+
+
+def test_ports_survive_a_daemon_restart(daemon, www):
+    port = free_port()
+    cid = daemon.cli("run", "-d", "-p", "127.0.0.1:%d:80" % port, "-v", www + ":/www", "busybox", "httpd", "-f", "-p",
+                     "80", "-h", "/www").stdout.strip()
+    assert get("http://127.0.0.1:%d/" % port) == "hello from the container\n"
+    daemon.stop()
+    daemon.start()
+    assert get("http://127.0.0.1:%d/" % port) == "hello from the container\n"
+    assert daemon.cli("port", cid, "80").stdout.strip() == "127.0.0.1:%d" % port
+    daemon.cli("rm", "-f", cid, check=True)
+    assert "dnat" not in os.popen("nft list chain ip %s ports" % daemon.nft_table).read()

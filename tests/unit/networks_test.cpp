@@ -1,0 +1,51 @@
+// Pure parts of networking: addresses, port requests, the nft script.
+#include <gtest/gtest.h>
+
+#include "daemon/networks/endpoint.hpp"
+#include "daemon/networks/ipv4.hpp"
+#include "daemon/networks/nat_rules.hpp"
+
+using namespace mydocker::daemon::networks;
+using nlohmann::json;
+
+TEST(Ipv4, SubnetsAndMacs) {
+  auto s = parse_subnet("172.17.0.0/16");
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->contains(*parse_ipv4("172.17.255.1")));
+  EXPECT_FALSE(s->contains(*parse_ipv4("172.18.0.1")));
+  EXPECT_TRUE(s->overlaps(*parse_subnet("172.16.0.0/12")));
+  EXPECT_FALSE(s->overlaps(*parse_subnet("172.18.0.0/16")));
+  EXPECT_FALSE(parse_subnet("172.17.0.1/16"));  // host bits set
+  EXPECT_EQ(parse_subnet("172.17.0.1/16", true)->str(), "172.17.0.0/16");
+  EXPECT_FALSE(parse_subnet("172.17.0.0/33"));
+  EXPECT_EQ(mac_for(*parse_ipv4("172.17.0.2")), "02:42:ac:11:00:02");
+}
+
+TEST(Ports, RequestsFromHostConfig) {
+  json hc = json::parse(R"({"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}],
+                                            "53/udp":[{"HostIp":"127.0.0.1","HostPort":""}],
+                                            "7000-7001/tcp":[{"HostIp":"","HostPort":"9000-9001"}]},
+                            "PublishAllPorts":true})");
+  json cfg = json::parse(R"({"ExposedPorts":{"80/tcp":{},"443/tcp":{}}})");
+  auto r = port_requests(hc, cfg);
+  ASSERT_TRUE(r) << r.error().message;
+  std::vector<std::string> got;
+  for (const auto& p : *r)
+    got.push_back(p.proto + ":" + std::to_string(p.container_port) + "<-" + p.host_ip + ":" + std::to_string(p.host_port));
+  EXPECT_EQ(got, (std::vector<std::string>{"udp:53<-127.0.0.1:0", "tcp:7000<-:9000", "tcp:7001<-:9001", "tcp:80<-:8080",
+                                           "tcp:443<-:0"}));
+  EXPECT_FALSE(port_requests(json::parse(R"({"PortBindings":{"x/tcp":[]}})"), json::object()));
+  EXPECT_FALSE(port_requests(json::parse(R"({"PortBindings":{"80/tcp":[{"HostIp":"nope","HostPort":"1"}]}})"), json::object()));
+  EXPECT_FALSE(port_requests(json::parse(R"({"PortBindings":{"80/tcp":[{"HostPort":"99999"}]}})"), json::object()));
+}
+
+TEST(NatRules, ScriptIsOneTransactionOfOurTable) {
+  NatState st{"mydocker", "mydocker0", *parse_subnet("172.17.0.0/16"),
+              {{"tcp", 0, 8080, *parse_ipv4("172.17.0.2"), 80}, {"udp", *parse_ipv4("127.0.0.1"), 5353, *parse_ipv4("172.17.0.3"), 53}}};
+  const std::string s = nat_script(st);
+  EXPECT_EQ(s.rfind("table ip mydocker\ndelete table ip mydocker\ntable ip mydocker {\n", 0), 0u);
+  EXPECT_NE(s.find("    tcp dport 8080 dnat to 172.17.0.2:80\n"), std::string::npos);
+  EXPECT_NE(s.find("    ip daddr 127.0.0.1 udp dport 5353 dnat to 172.17.0.3:53\n"), std::string::npos);
+  EXPECT_NE(s.find("ip saddr 172.17.0.0/16 oifname != \"mydocker0\" masquerade"), std::string::npos);
+  EXPECT_NE(s.find("ip saddr 127.0.0.0/8 oifname \"mydocker0\" masquerade"), std::string::npos);
+}
