@@ -182,6 +182,8 @@ Result<Endpoint> NetworkService::connect(const std::string& cid, const std::vect
                             a.endpoint.gateway, a.endpoint.mac}));
   Endpoint result = a.endpoint;
   active_[cid] = std::move(a);
+  // The table only changes with published ports: most starts skip nftables.
+  if (result.ports.empty()) return result;
   if (auto r = sync_rules_locked(); !r) {
     (void)delete_link(result.host_veth);
     active_.erase(cid);
@@ -197,7 +199,9 @@ void NetworkService::disconnect(const std::string& cid) {
   if (it == active_.end()) return;
   // Normally gone with the container's namespace already.
   (void)delete_link(it->second.endpoint.host_veth);
+  const bool had_ports = !it->second.endpoint.ports.empty();
   active_.erase(it);
+  if (!had_ports) return;
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
 }
 
