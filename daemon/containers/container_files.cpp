@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "common/fs.hpp"
+#include "daemon/containers/config_merge.hpp"
 
 namespace mydocker::daemon::containers {
 
@@ -27,6 +28,31 @@ std::string container_resolv_conf(const std::string& host) {
   return out;
 }
 
+std::string apply_dns_options(const std::string& resolv, const std::vector<std::string>& servers,
+                              const std::vector<std::string>& search, const std::vector<std::string>& options) {
+  std::istringstream in(resolv);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string key;
+    words >> key;
+    // A given list replaces the host's lines of that kind.
+    if ((key == "nameserver" && !servers.empty()) || ((key == "search" || key == "domain") && !search.empty()) ||
+        (key == "options" && !options.empty()))
+      continue;
+    out += line + "\n";
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += " " + x;
+    return s;
+  };
+  if (!search.empty()) out += "search" + join(search) + "\n";
+  for (const auto& ns : servers) out += "nameserver " + ns + "\n";
+  if (!options.empty()) out += "options" + join(options) + "\n";
+  return out;
+}
+
 Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip) {
   std::string hosts =
       "127.0.0.1\tlocalhost\n"
@@ -35,6 +61,12 @@ Result<void> write_hosts_file(const store::Paths& paths, const Container& c, con
       "ff00::0\tip6-mcastprefix\n"
       "ff02::1\tip6-allnodes\n"
       "ff02::2\tip6-allrouters\n";
+  // --add-host name:ip, as Docker writes them: "ip<TAB>name".
+  for (const auto& entry : strings_of(c.host_config.value("ExtraHosts", nlohmann::json()))) {
+    const size_t colon = entry.find(':');
+    if (colon == std::string::npos) continue;
+    hosts += entry.substr(colon + 1) + "\t" + entry.substr(0, colon) + "\n";
+  }
   if (!ip.empty()) hosts += ip + "\t" + c.config.value("Hostname", c.short_id()) + "\n";
   return fs::write_file_atomic(paths.container_hosts(c.id), hosts);
 }
@@ -44,7 +76,11 @@ Result<void> write_container_files(const store::Paths& paths, const Container& c
   TRY_VOID(fs::write_file_atomic(paths.container_hostname(c.id), hostname + "\n"));
   TRY_VOID(write_hosts_file(paths, c, ""));
   auto host_resolv = fs::read_file("/etc/resolv.conf");
-  return fs::write_file_atomic(paths.container_resolv(c.id), container_resolv_conf(host_resolv ? *host_resolv : ""));
+  std::string resolv = container_resolv_conf(host_resolv ? *host_resolv : "");
+  resolv = apply_dns_options(resolv, strings_of(c.host_config.value("Dns", nlohmann::json())),
+                             strings_of(c.host_config.value("DnsSearch", nlohmann::json())),
+                             strings_of(c.host_config.value("DnsOptions", nlohmann::json())));
+  return fs::write_file_atomic(paths.container_resolv(c.id), resolv);
 }
 
 }  // namespace mydocker::daemon::containers

@@ -13,5 +13,8 @@ Result<void> write_hosts_file(const store::Paths& paths, const Container& c, con
 // The host's resolv.conf without loopback nameservers (they mean nothing
 // inside the container's network namespace), as Docker filters it.
 std::string container_resolv_conf(const std::string& host_resolv_conf);
+// --dns, --dns-search, --dns-option: each given list replaces its lines.
+std::string apply_dns_options(const std::string& resolv, const std::vector<std::string>& servers,
+                              const std::vector<std::string>& search, const std::vector<std::string>& options);
 
 }  // namespace mydocker::daemon::containers

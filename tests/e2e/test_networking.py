@@ -141,3 +141,13 @@ def test_ports_survive_a_daemon_restart(daemon, www):
     assert daemon.cli("port", cid, "80").stdout.strip() == "127.0.0.1:%d" % port
     daemon.cli("rm", "-f", cid, check=True)
     assert "dnat" not in os.popen("nft list chain ip %s ports" % daemon.nft_table).read()
+
+
+def test_add_host_and_dns_flags_write_the_files(daemon):
+    for client in (daemon.cli, daemon.docker):
+        p = client("run", "--rm", "--add-host", "db.local:10.1.2.3", "--dns", "10.0.0.53", "--dns-search", "corp.example",
+                   "--dns-option", "ndots:2", "busybox", "sh", "-c", "cat /etc/hosts; echo ---; cat /etc/resolv.conf")
+        hosts, resolv = p.stdout.split("---\n")
+        assert "10.1.2.3\tdb.local\n" in hosts
+        assert resolv.splitlines()[-3:] == ["search corp.example", "nameserver 10.0.0.53", "options ndots:2"], resolv
+        assert resolv.count("nameserver") == 1

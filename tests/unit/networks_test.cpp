@@ -49,3 +49,15 @@ TEST(NatRules, ScriptIsOneTransactionOfOurTable) {
   EXPECT_NE(s.find("ip saddr 172.17.0.0/16 oifname != \"mydocker0\" masquerade"), std::string::npos);
   EXPECT_NE(s.find("ip saddr 127.0.0.0/8 oifname \"mydocker0\" masquerade"), std::string::npos);
 }
+
+#include "daemon/containers/container_files.hpp"
+
+TEST(ResolvConf, GivenListsReplaceTheirLines) {
+  using mydocker::daemon::containers::apply_dns_options;
+  const std::string host = "# generated\nnameserver 192.0.2.53\nsearch example.org\noptions rotate\n";
+  EXPECT_EQ(apply_dns_options(host, {}, {}, {}), host);
+  EXPECT_EQ(apply_dns_options(host, {"10.0.0.1", "10.0.0.2"}, {}, {}),
+            "# generated\nsearch example.org\noptions rotate\nnameserver 10.0.0.1\nnameserver 10.0.0.2\n");
+  EXPECT_EQ(apply_dns_options(host, {}, {"a.b", "c.d"}, {"ndots:2"}),
+            "# generated\nnameserver 192.0.2.53\nsearch a.b c.d\noptions ndots:2\n");
+}
