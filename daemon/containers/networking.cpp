@@ -66,13 +66,16 @@ Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Sp
     set_network_path(spec, "/proc/" + std::to_string(pid) + "/ns/net");
     return {};
   }
-  if (mode != "bridge" && mode != "none") return fail(Error::not_found("network " + mode + " not found"));
+  std::string network = mode;
+  if (mode != "none") {
+    TRY_ASSIGN(network, networks_.resolve(mode));
+  }
   TRY_ASSIGN(int fd, networks::new_netns());
   holder.reset(fd);
   set_network_path(spec, "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(fd));
   if (mode == "none") return networks::loopback_up(fd);
   TRY_ASSIGN(auto ports, networks::port_requests(c.host_config, c.config));
-  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, ports, fd));
+  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, network, ports, fd));
   c.endpoint = ep;
   if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(ep.ip)); !r) {
     leave_network(c);

@@ -77,7 +77,7 @@ json network_settings(const Container& c, const std::string& network_id) {
             {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0},
             {"IPAddress", e ? networks::format_ipv4(e->ip) : ""}, {"IPPrefixLen", e ? e->prefix : 0},
             {"IPv6Gateway", ""}, {"MacAddress", e ? e->mac : ""}, {"Networks", json::object()}};
-  const std::string name = network_name(c);
+  const std::string name = e ? e->network : network_name(c);
   if (name.rfind("container:", 0) != 0) j["Networks"][name] = endpoint_view(c, network_id);
   return j;
 }
@@ -148,7 +148,7 @@ Result<json> ContainerService::inspect(const std::string& name) {
   j["GraphDriver"] = {{"Name", j["Driver"]}, {"Data", {{"MergedDir", c->rootfs_path}}}};
   j["Mounts"] = mounts_view(*c);
   j["Config"] = c->config;
-  j["NetworkSettings"] = network_settings(*c, network_id(network_name(*c)));
+  j["NetworkSettings"] = network_settings(*c, network_id(c->endpoint ? c->endpoint->network : network_name(*c)));
   return j;
 }
 
@@ -224,7 +224,7 @@ Result<json> ContainerService::list(const ListOptions& opt) {
     e["Status"] = c->state.human_status(now);
     e["HostConfig"] = {{"NetworkMode", c->host_config.value("NetworkMode", "default")}};
     e["NetworkSettings"] = {{"Networks", json::object()}};
-    if (const std::string net = network_name(*c); net.rfind("container:", 0) != 0)
+    if (const std::string net = c->endpoint ? c->endpoint->network : network_name(*c); net.rfind("container:", 0) != 0)
       e["NetworkSettings"]["Networks"][net] = endpoint_view(*c, network_id(net));
     e["Mounts"] = mounts_view(*c);
     if (opt.size) {

@@ -41,13 +41,29 @@ std::string nat_script(const NatState& s) {
          "    fib daddr type local jump ports\n  }\n";
   out += "  chain output {\n    type nat hook output priority -100; policy accept;\n"
          "    fib daddr type local jump ports\n  }\n";
-  const std::string br = "\"" + s.bridge + "\"";
-  out += "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
-         "    ip saddr " + s.subnet.str() + " oifname != " + br + " masquerade\n"
-         // Published ports reached from the host's own 127.0.0.1.
-         "    ip saddr 127.0.0.0/8 oifname " + br + " masquerade\n  }\n";
-  out += "  chain forward {\n    type filter hook forward priority filter; policy accept;\n"
-         "    iifname " + br + " accept\n    oifname " + br + " accept\n  }\n";
+  auto q = [](const std::string& name) { return "\"" + name + "\""; };
+  out += "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n";
+  for (const auto& b : s.bridges) {
+    if (b.internal) continue;
+    out += "    ip saddr " + b.subnet.str() + " oifname != " + q(b.bridge) + " masquerade\n";
+    // Published ports reached from the host's own 127.0.0.1.
+    out += "    ip saddr 127.0.0.0/8 oifname " + q(b.bridge) + " masquerade\n";
+  }
+  out += "  }\n";
+  out += "  chain forward {\n    type filter hook forward priority filter; policy accept;\n";
+  // Networks are isolated from each other, internal ones from everything.
+  for (const auto& a : s.bridges)
+    for (const auto& b : s.bridges)
+      if (a.bridge != b.bridge) out += "    iifname " + q(a.bridge) + " oifname " + q(b.bridge) + " drop\n";
+  for (const auto& b : s.bridges) {
+    if (b.internal) {
+      out += "    iifname " + q(b.bridge) + " oifname != " + q(b.bridge) + " drop\n";
+      out += "    oifname " + q(b.bridge) + " iifname != " + q(b.bridge) + " drop\n";
+    } else {
+      out += "    iifname " + q(b.bridge) + " accept\n    oifname " + q(b.bridge) + " accept\n";
+    }
+  }
+  out += "  }\n";
   out += "}\n";
   return out;
 }

@@ -21,10 +21,15 @@ struct PortForward {
   int container_port = 0;
 };
 
-struct NatState {
-  std::string table;   // ours alone, e.g. "mydocker"
-  std::string bridge;  // e.g. "mydocker0"
+struct BridgeRules {
+  std::string bridge;  // e.g. "mydocker0", "br-0123456789ab"
   Subnet subnet;
+  bool internal = false;  // no traffic in or out of its subnet
+};
+
+struct NatState {
+  std::string table;  // ours alone, e.g. "mydocker"
+  std::vector<BridgeRules> bridges;
   std::vector<PortForward> forwards;
 };
 

@@ -11,6 +11,7 @@
 
 #include "common/fs.hpp"
 #include "common/random_id.hpp"
+#include "common/time.hpp"
 #include "daemon/networks/nat_rules.hpp"
 #include "daemon/networks/netlink.hpp"
 
@@ -57,7 +58,42 @@ std::vector<Subnet> default_pools() {
 }
 
 std::string state_file(const store::Paths& p) { return p.data_root + "/network/networks.json"; }
+
+std::map<std::string, std::string> string_map(const json& j) {
+  std::map<std::string, std::string> out;
+  if (j.is_object())
+    for (const auto& [k, v] : j.items())
+      if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
 }  // namespace
+
+json BridgeNetwork::to_disk_json() const {
+  return {{"Name", name},           {"Id", id},
+          {"Bridge", bridge},       {"Subnet", subnet.str()},
+          {"Gateway", format_ipv4(gateway)},
+          {"IPRange", ip_range ? ip_range->str() : ""},
+          {"Internal", internal},   {"Default", is_default},
+          {"AutoSubnet", auto_subnet}, {"Labels", labels},
+          {"Options", options},     {"CreatedNs", created_ns}};
+}
+
+BridgeNetwork BridgeNetwork::from_disk_json(const json& j) {
+  BridgeNetwork n;
+  n.name = j.value("Name", "");
+  n.id = j.value("Id", "");
+  n.bridge = j.value("Bridge", "");
+  n.subnet = parse_subnet(j.value("Subnet", "")).value_or(Subnet{});
+  n.gateway = parse_ipv4(j.value("Gateway", "")).value_or(0);
+  if (auto r = parse_subnet(j.value("IPRange", ""))) n.ip_range = r;
+  n.internal = j.value("Internal", false);
+  n.is_default = j.value("Default", false);
+  n.auto_subnet = j.value("AutoSubnet", false);
+  n.labels = string_map(j.value("Labels", json::object()));
+  n.options = string_map(j.value("Options", json::object()));
+  n.created_ns = j.value("CreatedNs", int64_t(0));
+  return n;
+}
 
 NetworkService::NetworkService(const store::Paths& paths, BridgeOptions options)
     : paths_(paths), options_(std::move(options)) {}
@@ -66,73 +102,205 @@ std::string NetworkService::table_name() const {
   return options_.bridge == "mydocker0" ? "mydocker" : "mydocker-" + options_.bridge;
 }
 
+Result<void> NetworkService::save_locked() const {
+  json nets = json::array();
+  for (const auto& [name, n] : nets_) nets.push_back(n.to_disk_json());
+  return fs::write_file_atomic(state_file(paths_), json{{"Networks", nets}, {"Ids", fixed_ids_}}.dump(), 0600);
+}
+
+Result<Subnet> NetworkService::pick_pool_locked(const std::string& skip_bridge) const {
+  const auto taken = host_subnets(skip_bridge);
+  for (const auto& pool : default_pools()) {
+    bool clash = false;
+    for (const auto& t : taken) clash |= pool.overlaps(t);
+    for (const auto& [name, n] : nets_) clash |= n.bridge != skip_bridge && pool.overlaps(n.subnet);
+    if (!clash) return pool;
+  }
+  return fail(Error::unavailable("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"));
+}
+
 Result<void> NetworkService::restore() {
+  std::lock_guard lk(mu_);
   TRY_VOID(fs::mkdir_all(paths_.data_root + "/network", 0700));
   json saved = json::object();
   if (auto text = fs::read_file(state_file(paths_))) saved = json::parse(*text, nullptr, false);
   if (!saved.is_object()) saved = json::object();
-  for (const char* n : {"bridge", "host", "none"}) {
+  for (const char* n : {"host", "none"}) {
     const std::string id = saved.contains("Ids") ? saved["Ids"].value(n, "") : "";
-    ids_[n] = id.size() == 64 ? id : random_hex_id();
+    fixed_ids_[n] = id.size() == 64 ? id : random_hex_id();
   }
+  for (const auto& j : saved.value("Networks", json::array())) {
+    BridgeNetwork n = BridgeNetwork::from_disk_json(j);
+    if (!n.name.empty()) nets_[n.name] = n;
+  }
+  // The default network follows the daemon's --bridge and --bip.
+  BridgeNetwork& d = nets_["bridge"];
+  const bool fresh = d.id.empty() || d.bridge != options_.bridge;
+  d.name = "bridge";
+  d.is_default = true;
+  if (d.id.empty()) d.id = random_hex_id();
+  d.bridge = options_.bridge;
+  d.options = {{"com.docker.network.bridge.default_bridge", "true"}, {"com.docker.network.bridge.name", options_.bridge}};
   if (!options_.bip.empty()) {
     auto ip = parse_subnet(options_.bip, true);
     if (!ip) return fail(Error::invalid("invalid --bip: " + options_.bip));
-    subnet_ = *ip;
-    gateway_ = *parse_ipv4(options_.bip.substr(0, options_.bip.find('/')));
-    if (gateway_ == subnet_.network) gateway_ = subnet_.network + 1;
-  } else if (auto s = parse_subnet(saved.value("Subnet", "")); s && saved.value("Bridge", "") == options_.bridge) {
-    subnet_ = *s;
-    gateway_ = s->network + 1;
-  } else {
-    TRY_VOID(pick_subnet());
+    d.subnet = *ip;
+    d.gateway = *parse_ipv4(options_.bip.substr(0, options_.bip.find('/')));
+    if (d.gateway == d.subnet.network) d.gateway = d.subnet.network + 1;
+    d.auto_subnet = false;
+  } else if (fresh || !d.auto_subnet) {
+    TRY_ASSIGN(d.subnet, pick_pool_locked(options_.bridge));
+    d.gateway = d.subnet.network + 1;
+    d.auto_subnet = true;
   }
-  json out = {{"Bridge", options_.bridge}, {"Subnet", subnet_.str()}, {"Ids", ids_}};
-  return fs::write_file_atomic(state_file(paths_), out.dump(), 0600);
+  return save_locked();
 }
 
-Result<void> NetworkService::pick_subnet() {
-  const auto taken = host_subnets(options_.bridge);
-  for (const auto& pool : default_pools()) {
-    bool clash = false;
-    for (const auto& t : taken) clash |= pool.overlaps(t);
-    if (clash) continue;
-    subnet_ = pool;
-    gateway_ = pool.network + 1;
-    return {};
-  }
-  return fail(Error::unavailable("no free address pool for the default bridge"));
-}
-
-Result<void> NetworkService::ensure_host_side_locked() {
-  if (host_side_ready_ && link_exists(options_.bridge)) return {};
-  if (options_.bip.empty() && !link_exists(options_.bridge)) {
-    // Making the bridge now: the pool chosen at start may have been taken
-    // since (another daemon's bridge, a VPN).
-    bool clash = false;
-    for (const auto& t : host_subnets(options_.bridge)) clash |= subnet_.overlaps(t);
-    if (clash) {
-      TRY_VOID(pick_subnet());
-      json out = {{"Bridge", options_.bridge}, {"Subnet", subnet_.str()}, {"Ids", ids_}};
-      TRY_VOID(fs::write_file_atomic(state_file(paths_), out.dump(), 0600));
+const BridgeNetwork* NetworkService::find_locked(const std::string& key) const {
+  if (auto it = nets_.find(key); it != nets_.end()) return &it->second;
+  if (key.empty()) return nullptr;
+  const BridgeNetwork* found = nullptr;
+  for (const auto& [name, n] : nets_)
+    if (n.id.rfind(key, 0) == 0) {
+      if (found) return nullptr;  // ambiguous
+      found = &n;
     }
+  return found;
+}
+
+Result<std::string> NetworkService::resolve(const std::string& key) const {
+  std::lock_guard lk(mu_);
+  if (auto n = find_locked(key)) return n->name;
+  return fail(Error::not_found("network " + key + " not found"));
+}
+
+Result<std::string> NetworkService::create(const NetworkCreate& r) {
+  if (r.name.empty()) return fail(Error::invalid("network name must not be empty"));
+  if (r.driver != "bridge") return fail(Error::not_found("plugin \"" + r.driver + "\" not found"));
+  std::lock_guard lk(mu_);
+  if (nets_.count(r.name) || r.name == "host" || r.name == "none")
+    return fail(Error::conflict("network with name " + r.name + " already exists"));
+  BridgeNetwork n;
+  n.name = r.name;
+  n.id = random_hex_id();
+  n.internal = r.internal;
+  n.labels = r.labels;
+  n.options = r.options;
+  n.created_ns = timeutil::now_ns();
+  n.bridge = r.options.count("com.docker.network.bridge.name") ? r.options.at("com.docker.network.bridge.name")
+                                                                : "br-" + n.id.substr(0, 12);
+  for (const auto& [name, other] : nets_)
+    if (other.bridge == n.bridge) return fail(Error::conflict("bridge " + n.bridge + " is already used by network " + name));
+  if (r.subnet.empty()) {
+    if (!r.ip_range.empty() || !r.gateway.empty())
+      return fail(Error::invalid("ip-range and gateway need a subnet"));
+    TRY_ASSIGN(n.subnet, pick_pool_locked(n.bridge));
+    n.auto_subnet = true;
+  } else {
+    auto s = parse_subnet(r.subnet, true);
+    if (!s) return fail(Error::invalid("invalid subnet " + r.subnet));
+    for (const auto& [name, other] : nets_)
+      if (s->overlaps(other.subnet))
+        return fail(Error::forbidden("invalid pool request: Pool overlaps with other one on this address space"));
+    n.subnet = *s;
   }
-  TRY_VOID(ensure_bridge(options_.bridge, gateway_, subnet_.prefix));
-  TRY_VOID(write_sysctl("net/ipv4/ip_forward", "1"));
-  // Lets the host's own 127.0.0.1 reach published ports through DNAT.
-  TRY_VOID(write_sysctl("net/ipv4/conf/" + options_.bridge + "/route_localnet", "1"));
-  host_side_ready_ = true;
+  n.gateway = n.subnet.network + 1;
+  if (!r.gateway.empty()) {
+    auto g = parse_ipv4(r.gateway);
+    if (!g || !n.subnet.contains(*g)) return fail(Error::invalid("no matching subnet for gateway " + r.gateway));
+    n.gateway = *g;
+  }
+  if (!r.ip_range.empty()) {
+    auto range = parse_subnet(r.ip_range, true);
+    if (!range || !n.subnet.contains(range->network) || range->prefix < n.subnet.prefix)
+      return fail(Error::invalid("no matching subnet for range " + r.ip_range));
+    n.ip_range = range;
+  }
+  nets_[n.name] = n;
+  if (auto saved = save_locked(); !saved) {
+    nets_.erase(n.name);
+    return fail(saved.error());
+  }
+  return n.id;
+}
+
+Result<void> NetworkService::remove(const std::string& key) {
+  std::lock_guard lk(mu_);
+  if (key == "host" || key == "none" || key == "bridge" || (key.size() >= 12 && (fixed_ids_["host"].rfind(key, 0) == 0 ||
+                                                                                  fixed_ids_["none"].rfind(key, 0) == 0)))
+    return fail(Error::forbidden(key + " is a pre-defined network and cannot be removed"));
+  const BridgeNetwork* n = find_locked(key);
+  if (!n) return fail(Error::not_found("network " + key + " not found"));
+  if (n->is_default) return fail(Error::forbidden(n->name + " is a pre-defined network and cannot be removed"));
+  for (const auto& [cid, a] : active_)
+    if (a.endpoint.network == n->name)
+      return fail(Error::conflict("error while removing network: network " + n->name + " id " + n->id +
+                                  " has active endpoints"));
+  const std::string name = n->name, bridge = n->bridge;
+  nets_.erase(name);
+  bridge_ready_.erase(bridge);
+  TRY_VOID(save_locked());
+  (void)delete_link(bridge);
   return sync_rules_locked();
 }
 
-Result<uint32_t> NetworkService::allocate_ip_locked() const {
-  for (uint32_t ip = subnet_.network + 1; ip < subnet_.broadcast(); ++ip) {
-    if (ip == gateway_) continue;
+std::vector<std::string> NetworkService::prune(const std::map<std::string, std::vector<std::string>>& filters) {
+  std::vector<std::string> victims;
+  {
+    std::lock_guard lk(mu_);
+    for (const auto& [name, n] : nets_) {
+      if (n.is_default) continue;
+      bool used = false;
+      for (const auto& [cid, a] : active_) used |= a.endpoint.network == name;
+      if (used) continue;
+      if (auto it = filters.find("label"); it != filters.end()) {
+        bool ok = true;
+        for (const auto& w : it->second) {
+          const size_t eq = w.find('=');
+          auto l = n.labels.find(w.substr(0, eq));
+          ok &= l != n.labels.end() && (eq == std::string::npos || l->second == w.substr(eq + 1));
+        }
+        if (!ok) continue;
+      }
+      victims.push_back(name);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& v : victims)
+    if (remove(v)) out.push_back(v);
+  return out;
+}
+
+Result<void> NetworkService::ensure_bridge_locked(BridgeNetwork& n) {
+  if (bridge_ready_[n.bridge] && link_exists(n.bridge)) return {};
+  if (n.auto_subnet && !link_exists(n.bridge)) {
+    // Making the bridge now: the pool chosen earlier may have been taken
+    // since (another daemon's bridge, a VPN).
+    bool clash = false;
+    for (const auto& t : host_subnets(n.bridge)) clash |= n.subnet.overlaps(t);
+    if (clash) {
+      TRY_ASSIGN(n.subnet, pick_pool_locked(n.bridge));
+      n.gateway = n.subnet.network + 1;
+      TRY_VOID(save_locked());
+    }
+  }
+  TRY_VOID(ensure_bridge(n.bridge, n.gateway, n.subnet.prefix));
+  TRY_VOID(write_sysctl("net/ipv4/ip_forward", "1"));
+  // Lets the host's own 127.0.0.1 reach published ports through DNAT.
+  TRY_VOID(write_sysctl("net/ipv4/conf/" + n.bridge + "/route_localnet", "1"));
+  bridge_ready_[n.bridge] = true;
+  return sync_rules_locked();
+}
+
+Result<uint32_t> NetworkService::allocate_ip_locked(const BridgeNetwork& n) const {
+  const Subnet range = n.ip_range ? *n.ip_range : n.subnet;
+  for (uint32_t ip = range.network; ip <= range.broadcast(); ++ip) {
+    if (ip == n.gateway || ip == n.subnet.network || ip == n.subnet.broadcast()) continue;
     bool used = false;
-    for (const auto& [id, a] : active_) used |= a.endpoint.ip == ip;
+    for (const auto& [id, a] : active_) used |= a.endpoint.network == n.name && a.endpoint.ip == ip;
     if (!used) return ip;
   }
-  return fail(Error::unavailable("no available IPv4 addresses on network bridge"));
+  return fail(Error::unavailable("no available IPv4 addresses on network " + n.name));
 }
 
 Result<void> NetworkService::reserve_ports_locked(std::vector<PortMapping>& ports, std::vector<UniqueFd>& held) {
@@ -142,10 +310,10 @@ Result<void> NetworkService::reserve_ports_locked(std::vector<PortMapping>& port
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(uint16_t(p.host_port));
-    const uint32_t host_ip = p.host_ip.empty() ? 0 : parse_ipv4(p.host_ip).value_or(0);
+    const uint32_t host_ip = p.host_ip.empty() || p.host_ip == "0.0.0.0" ? 0 : parse_ipv4(p.host_ip).value_or(0);
     a.sin_addr.s_addr = htonl(host_ip);
     if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      const std::string where = (p.host_ip.empty() ? "0.0.0.0" : p.host_ip) + ":" + std::to_string(p.host_port);
+      const std::string where = (host_ip ? p.host_ip : "0.0.0.0") + ":" + std::to_string(p.host_port);
       if (errno == EADDRINUSE) return fail(Error::internal("Bind for " + where + " failed: port is already allocated"));
       return fail(Error::from_errno(errno, "Bind for " + where + " failed"));
     }
@@ -159,7 +327,9 @@ Result<void> NetworkService::reserve_ports_locked(std::vector<PortMapping>& port
 }
 
 Result<void> NetworkService::sync_rules_locked() {
-  NatState st{table_name(), options_.bridge, subnet_, {}};
+  NatState st{table_name(), {}, {}};
+  for (const auto& [name, n] : nets_)
+    if (bridge_ready_[n.bridge]) st.bridges.push_back({n.bridge, n.subnet, n.internal});
   for (const auto& [id, a] : active_)
     for (const auto& p : a.endpoint.ports)
       st.forwards.push_back({p.proto, p.host_ip == "0.0.0.0" ? 0 : parse_ipv4(p.host_ip).value_or(0), p.host_port,
@@ -167,19 +337,25 @@ Result<void> NetworkService::sync_rules_locked() {
   return apply_nat(st);
 }
 
-Result<Endpoint> NetworkService::connect(const std::string& cid, const std::vector<PortMapping>& ports, int netns_fd) {
+Result<Endpoint> NetworkService::connect(const std::string& cid, const std::string& network,
+                                         const std::vector<PortMapping>& ports, int netns_fd) {
   std::lock_guard lk(mu_);
-  TRY_VOID(ensure_host_side_locked());
+  auto it = nets_.find(network);
+  if (it == nets_.end()) return fail(Error::not_found("network " + network + " not found"));
+  BridgeNetwork& n = it->second;
+  TRY_VOID(ensure_bridge_locked(n));
   Active a;
-  TRY_ASSIGN(a.endpoint.ip, allocate_ip_locked());
-  a.endpoint.gateway = gateway_;
-  a.endpoint.prefix = subnet_.prefix;
+  a.endpoint.network = n.name;
+  TRY_ASSIGN(a.endpoint.ip, allocate_ip_locked(n));
+  a.endpoint.gateway = n.gateway;
+  a.endpoint.prefix = n.subnet.prefix;
   a.endpoint.mac = mac_for(a.endpoint.ip);
   a.endpoint.host_veth = "veth" + random_hex_id().substr(0, 7);
   a.endpoint.ports = ports;
   TRY_VOID(reserve_ports_locked(a.endpoint.ports, a.reservations));
-  TRY_VOID(create_endpoint({a.endpoint.host_veth, options_.bridge, netns_fd, a.endpoint.ip, a.endpoint.prefix,
-                            a.endpoint.gateway, a.endpoint.mac}));
+  // An internal network has no way out: no default route.
+  TRY_VOID(create_endpoint({a.endpoint.host_veth, n.bridge, netns_fd, a.endpoint.ip, a.endpoint.prefix,
+                            n.internal ? 0u : a.endpoint.gateway, a.endpoint.mac}));
   Endpoint result = a.endpoint;
   active_[cid] = std::move(a);
   // The table only changes with published ports: most starts skip nftables.
@@ -213,54 +389,84 @@ void NetworkService::readopt(const std::string& cid, const Endpoint& e) {
   // The same host ports again; one taken meanwhile is reported, not fatal.
   if (auto r = reserve_ports_locked(ports, a.reservations); !r) spdlog::warn("container {}: {}", cid, r.error().message);
   active_[cid] = std::move(a);
-  if (auto r = ensure_host_side_locked(); !r) spdlog::warn("bridge {}: {}", options_.bridge, r.error().message);
+  if (auto it = nets_.find(e.network); it != nets_.end())
+    if (auto r = ensure_bridge_locked(it->second); !r) spdlog::warn("network {}: {}", e.network, r.error().message);
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
 }
 
-json NetworkService::network_json(const std::string& name) const {
+json NetworkService::network_json_locked(const std::string& name) const {
   json j;
+  const auto it = nets_.find(name);
+  const BridgeNetwork* n = it == nets_.end() ? nullptr : &it->second;
   j["Name"] = name;
-  j["Id"] = ids_.at(name);
-  j["Created"] = "0001-01-01T00:00:00Z";
+  j["Id"] = n ? n->id : fixed_ids_.at(name);
+  j["Created"] = timeutil::format_rfc3339_nano(n && n->created_ns ? n->created_ns : 0);
   j["Scope"] = "local";
-  j["Driver"] = name == "bridge" ? "bridge" : name == "host" ? "host" : "null";
+  j["Driver"] = n ? "bridge" : name == "host" ? "host" : "null";
   j["EnableIPv4"] = true;
   j["EnableIPv6"] = false;
   json ipam_config = json::array();
-  if (name == "bridge") ipam_config.push_back({{"Subnet", subnet_.str()}, {"Gateway", format_ipv4(gateway_)}});
-  j["IPAM"] = {{"Driver", "default"}, {"Options", nullptr}, {"Config", ipam_config}};
-  j["Internal"] = false;
+  if (n) {
+    json c = {{"Subnet", n->subnet.str()}, {"Gateway", format_ipv4(n->gateway)}};
+    if (n->ip_range) c["IPRange"] = n->ip_range->str();
+    ipam_config.push_back(c);
+  }
+  j["IPAM"] = {{"Driver", "default"}, {"Options", n && !n->is_default ? json::object() : json(nullptr)}, {"Config", ipam_config}};
+  j["Internal"] = n && n->internal;
   j["Attachable"] = false;
   j["Ingress"] = false;
   j["ConfigFrom"] = {{"Network", ""}};
   j["ConfigOnly"] = false;
   json containers = json::object();
-  if (name == "bridge")
-    for (const auto& [id, a] : active_)
+  for (const auto& [id, a] : active_)
+    if (a.endpoint.network == name)
       containers[id] = {{"Name", ""},
-                        {"EndpointID", ""},
+                        {"EndpointID", id},
                         {"MacAddress", a.endpoint.mac},
                         {"IPv4Address", format_ipv4(a.endpoint.ip) + "/" + std::to_string(a.endpoint.prefix)},
                         {"IPv6Address", ""}};
   j["Containers"] = containers;
-  j["Options"] = name == "bridge" ? json{{"com.docker.network.bridge.default_bridge", "true"},
-                                         {"com.docker.network.bridge.name", options_.bridge}}
-                                  : json::object();
-  j["Labels"] = json::object();
+  j["Options"] = n ? json(n->options) : json::object();
+  j["Labels"] = n ? json(n->labels) : json::object();
   return j;
 }
 
-json NetworkService::list() const {
+json NetworkService::list(const std::map<std::string, std::vector<std::string>>& filters) const {
   std::lock_guard lk(mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, n] : nets_) names.push_back(name);
+  names.push_back("host");
+  names.push_back("none");
   json out = json::array();
-  for (const char* n : {"bridge", "host", "none"}) out.push_back(network_json(n));
+  for (const auto& name : names) {
+    json j = network_json_locked(name);
+    bool keep = true;
+    for (const auto& [key, values] : filters) {
+      bool any = values.empty();
+      for (const auto& v : values) {
+        if (key == "name") any |= name.find(v) != std::string::npos;
+        else if (key == "id") any |= j["Id"].get<std::string>().rfind(v, 0) == 0;
+        else if (key == "driver") any |= j["Driver"] == v;
+        else if (key == "type") any |= (v == "builtin") == (name == "bridge" || name == "host" || name == "none");
+        else if (key == "label") {
+          const size_t eq = v.find('=');
+          const json& labels = j["Labels"];
+          any |= labels.contains(v.substr(0, eq)) &&
+                 (eq == std::string::npos || labels[v.substr(0, eq)] == v.substr(eq + 1));
+        } else any = true;
+      }
+      keep &= any;
+    }
+    if (keep) out.push_back(j);
+  }
   return out;
 }
 
 Result<json> NetworkService::inspect(const std::string& key) const {
   std::lock_guard lk(mu_);
-  for (const char* n : {"bridge", "host", "none"})
-    if (key == n || (key.size() >= 1 && ids_.at(n).rfind(key, 0) == 0)) return network_json(n);
+  if (const BridgeNetwork* n = find_locked(key)) return network_json_locked(n->name);
+  for (const char* fixed : {"host", "none"})
+    if (key == fixed || (!key.empty() && fixed_ids_.at(fixed).rfind(key, 0) == 0)) return network_json_locked(fixed);
   return fail(Error::not_found("network " + key + " not found"));
 }
 

@@ -131,6 +131,7 @@ def teardown_daemon(d):
     ids = d.cli("ps", "-aq", "--no-trunc").stdout.split()
     for cid in ids:
         d.cli("rm", "-f", cid)
+    d.cli("network", "prune", "-f")  # user networks' bridges go with them
     d.stop()
     # Every veth went with its container; the bridge and table are ours to remove.
     leftover_veths = subprocess.run(["ip", "-o", "link", "show", "master", d.bridge], capture_output=True,

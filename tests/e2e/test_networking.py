@@ -151,3 +151,57 @@ def test_add_host_and_dns_flags_write_the_files(daemon):
         assert "10.1.2.3\tdb.local\n" in hosts
         assert resolv.splitlines()[-3:] == ["search corp.example", "nameserver 10.0.0.53", "options ndots:2"], resolv
         assert resolv.count("nameserver") == 1
+
+
+def test_user_defined_bridges_are_isolated_and_cleaned_up(daemon):
+    out = daemon.cli("network", "create", "--subnet", "10.231.0.0/24", "--gateway", "10.231.0.254", "--ip-range",
+                     "10.231.0.128/28", "--label", "team=db", "mdk-net-a")
+    assert len(out.stdout.strip()) == 64, out.stderr
+    daemon.docker("network", "create", "mdk-net-b", check=True)
+    # Bad input, as Docker words it.
+    p = daemon.docker("network", "create", "mdk-net-a")
+    assert p.returncode == 1 and "network with name mdk-net-a already exists" in p.stderr
+    p = daemon.docker("network", "create", "--subnet", "10.231.0.0/16", "mdk-net-c")
+    assert p.returncode == 1 and "Pool overlaps with other one on this address space" in p.stderr
+    p = daemon.docker("network", "create", "--subnet", "10.232.0.0/24", "--gateway", "10.9.9.9", "mdk-net-c")
+    assert p.returncode == 1 and "no matching subnet for gateway 10.9.9.9" in p.stderr
+    s, b = daemon.api("POST", "/networks/create", {"Name": "mdk-net-c", "IPAM": {"Config": [{"Subnet": "10.233.0.0/24", "IPRange": "10.1.0.0/28"}]}})
+    assert s == 400 and b"no matching subnet for range" in b
+    info = json.loads(daemon.docker("network", "inspect", "mdk-net-a").stdout)[0]
+    assert info["IPAM"]["Config"] == [{"Subnet": "10.231.0.0/24", "Gateway": "10.231.0.254", "IPRange": "10.231.0.128/28"}]
+    assert info["Labels"] == {"team": "db"} and info["Driver"] == "bridge"
+    bridge_a = "br-" + info["Id"][:12]
+
+    a1 = daemon.docker("run", "-d", "--net", "mdk-net-a", "busybox", "sleep", "300").stdout.strip()
+    a2 = daemon.cli("run", "-d", "--network", "mdk-net-a", "busybox", "sleep", "300").stdout.strip()
+    b1 = daemon.cli("run", "-d", "--net", "mdk-net-b", "busybox", "sleep", "300").stdout.strip()
+    ip = lambda c, n: json.loads(daemon.cli("inspect", "-f", "{{json .NetworkSettings.Networks}}", c).stdout)[n]["IPAddress"]
+    ip_a1, ip_a2, ip_b1 = ip(a1, "mdk-net-a"), ip(a2, "mdk-net-a"), ip(b1, "mdk-net-b")
+    assert ip_a1 == "10.231.0.128" and ip_a2 == "10.231.0.129", (ip_a1, ip_a2)
+    assert "default via 10.231.0.254" in daemon.cli("exec", a1, "ip", "route").stdout
+    # Same network: reachable. Across networks: not.
+    assert "1 packets received" in daemon.cli("exec", a2, "ping", "-c", "1", "-W", "3", ip_a1).stdout
+    assert "0 packets received" in daemon.cli("exec", b1, "ping", "-c", "1", "-W", "1", ip_a1).stdout
+    assert "0 packets received" in daemon.cli("exec", a1, "ping", "-c", "1", "-W", "1", ip_b1).stdout
+    containers = json.loads(daemon.docker("network", "inspect", "mdk-net-a").stdout)[0]["Containers"]
+    assert sorted(containers) == sorted([a1, a2])
+    # In use: 409; after the containers go, rm removes the bridge too.
+    s, b = daemon.api("DELETE", "/networks/mdk-net-a")
+    assert s == 409 and b"has active endpoints" in b
+    daemon.cli("rm", "-f", a1, a2, b1, check=True)
+    assert daemon.cli("network", "rm", "mdk-net-a").stdout == "mdk-net-a\n"
+    assert not os.path.exists("/sys/class/net/" + bridge_a)
+    p = daemon.docker("network", "rm", "bridge")
+    assert p.returncode == 1 and "bridge is a pre-defined network and cannot be removed" in p.stderr
+    # prune takes unused user networks only.
+    p = daemon.cli("network", "prune", "-f")
+    assert p.stdout == "Deleted Networks:\nmdk-net-b\n", p.stdout
+    assert sorted(daemon.cli("network", "ls", "--format", "{{.Name}}").stdout.split()) == ["bridge", "host", "none"]
+    # An internal network has no route out.
+    daemon.cli("network", "create", "--internal", "mdk-internal", check=True)
+    p = daemon.cli("run", "--rm", "--net", "mdk-internal", "busybox", "ip", "route")
+    assert "default" not in p.stdout and p.returncode == 0, p.stdout
+    daemon.cli("network", "rm", "mdk-internal", check=True)
+    # A network that went away: the start fails, with Docker's message.
+    p = daemon.cli("run", "--rm", "--net", "mdk-gone", "busybox", "true")
+    assert p.returncode == 125 and "network mdk-gone not found" in p.stderr

@@ -40,7 +40,8 @@ TEST(Ports, RequestsFromHostConfig) {
 }
 
 TEST(NatRules, ScriptIsOneTransactionOfOurTable) {
-  NatState st{"mydocker", "mydocker0", *parse_subnet("172.17.0.0/16"),
+  NatState st{"mydocker",
+              {{"mydocker0", *parse_subnet("172.17.0.0/16"), false}, {"br-internal", *parse_subnet("172.30.0.0/16"), true}},
               {{"tcp", 0, 8080, *parse_ipv4("172.17.0.2"), 80}, {"udp", *parse_ipv4("127.0.0.1"), 5353, *parse_ipv4("172.17.0.3"), 53}}};
   const std::string s = nat_script(st);
   EXPECT_EQ(s.rfind("table ip mydocker\ndelete table ip mydocker\ntable ip mydocker {\n", 0), 0u);
@@ -48,6 +49,10 @@ TEST(NatRules, ScriptIsOneTransactionOfOurTable) {
   EXPECT_NE(s.find("    ip daddr 127.0.0.1 udp dport 5353 dnat to 172.17.0.3:53\n"), std::string::npos);
   EXPECT_NE(s.find("ip saddr 172.17.0.0/16 oifname != \"mydocker0\" masquerade"), std::string::npos);
   EXPECT_NE(s.find("ip saddr 127.0.0.0/8 oifname \"mydocker0\" masquerade"), std::string::npos);
+  // Networks isolated from each other; the internal one has no way out and no masquerade.
+  EXPECT_NE(s.find("iifname \"mydocker0\" oifname \"br-internal\" drop"), std::string::npos);
+  EXPECT_NE(s.find("iifname \"br-internal\" oifname != \"br-internal\" drop"), std::string::npos);
+  EXPECT_EQ(s.find("172.30.0.0/16 oifname"), std::string::npos);
 }
 
 #include "daemon/containers/container_files.hpp"

@@ -83,14 +83,119 @@ void add_network_ls(CLI::App& group, Context& ctx) {
     ctx.exit_code = render_rows(rows, fmt, headers);
   });
 }
+// key=value flags as a JSON object.
+json kv_object(const std::vector<std::string>& items) {
+  json out = json::object();
+  for (const auto& kv : items) {
+    const size_t eq = kv.find('=');
+    out[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+  }
+  return out;
+}
+
+void add_network_create(CLI::App& group, Context& ctx) {
+  struct Flags {
+    std::string name, driver = "bridge", subnet, ip_range, gateway;
+    bool internal = false, attachable = false;
+    std::vector<std::string> labels, opts;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = group.add_subcommand("create", "Create a network");
+  c->add_option("NETWORK", f->name, "Network name")->required();
+  c->add_option("-d,--driver", f->driver, "Driver to manage the Network");
+  c->add_option("--subnet", f->subnet, "Subnet in CIDR format that represents a network segment");
+  c->add_option("--ip-range", f->ip_range, "Allocate container ip from a sub-range");
+  c->add_option("--gateway", f->gateway, "IPv4 or IPv6 Gateway for the master subnet");
+  c->add_flag("--internal", f->internal, "Restrict external access to the network");
+  c->add_flag("--attachable", f->attachable, "Enable manual container attachment");
+  c->add_option("--label", f->labels, "Set metadata on a network")->allow_extra_args(false);
+  c->add_option("-o,--opt", f->opts, "Set driver specific options")->allow_extra_args(false);
+  c->callback([&ctx, f] {
+    json ipam_config = json::array();
+    if (!f->subnet.empty() || !f->ip_range.empty() || !f->gateway.empty()) {
+      json one = json::object();
+      if (!f->subnet.empty()) one["Subnet"] = f->subnet;
+      if (!f->ip_range.empty()) one["IPRange"] = f->ip_range;
+      if (!f->gateway.empty()) one["Gateway"] = f->gateway;
+      ipam_config.push_back(one);
+    }
+    const json body = {{"Name", f->name},
+                       {"Driver", f->driver},
+                       {"IPAM", {{"Driver", "default"}, {"Options", json::object()}, {"Config", ipam_config}}},
+                       {"Internal", f->internal},
+                       {"Attachable", f->attachable},
+                       {"Options", kv_object(f->opts)},
+                       {"Labels", kv_object(f->labels)}};
+    auto r = ctx.connect().request("POST", "/networks/create", body.dump());
+    if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
+    if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
+    std::cout << json::parse(r->body, nullptr, false).value("Id", "") << "\n";
+  });
+}
+
+void add_network_rm(CLI::App& group, Context& ctx) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto force_flag = std::make_shared<bool>(false);
+  CLI::App* c = group.add_subcommand("rm", "Remove one or more networks");
+  c->alias("remove");
+  c->add_option("NETWORK", *names, "Networks")->required();
+  c->add_flag("-f,--force", *force_flag, "Do not error if the network does not exist");
+  c->callback([&ctx, names, force_flag] {
+    const bool force = *force_flag;
+    for (const auto& n : *names) {
+      auto r = ctx.connect().request("DELETE", "/networks/" + api::client::url_encode(n));
+      if (r && r->status < 400) {
+        std::cout << n << "\n";
+        continue;
+      }
+      if (force && r && r->status == 404) continue;
+      ctx.exit_code = print_daemon_error(r ? api::client::error_from(*r) : r.error());
+    }
+    // docker 28 ends a failed network rm with this line too.
+    if (ctx.exit_code) std::cerr << "exit status 1\n";
+  });
+}
+
+void add_network_prune(CLI::App& group, Context& ctx) {
+  auto force = std::make_shared<bool>(false);
+  auto filters = std::make_shared<std::vector<std::string>>();
+  CLI::App* c = group.add_subcommand("prune", "Remove all unused networks");
+  c->add_flag("-f,--force", *force, "Do not prompt for confirmation");
+  c->add_option("--filter", *filters, "Provide filter values (e.g. \"until=<timestamp>\")")->allow_extra_args(false);
+  c->callback([&ctx, force, filters] {
+    if (!*force) {
+      std::cout << "WARNING! This will remove all custom networks not used by at least one container.\n"
+                << "Are you sure you want to continue? [y/N] " << std::flush;
+      std::string answer;
+      std::getline(std::cin, answer);
+      if (answer != "y" && answer != "Y") return;
+    }
+    json fj = json::object();
+    for (const auto& kv : *filters) {
+      const size_t eq = kv.find('=');
+      fj[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
+    }
+    auto r = ctx.connect().request("POST", "/networks/prune" + Query().add_if(!fj.empty(), "filters", fj.dump()).str());
+    if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
+    if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
+    const json deleted = json::parse(r->body, nullptr, false).value("NetworksDeleted", json());
+    if (deleted.is_array() && !deleted.empty()) {
+      std::cout << "Deleted Networks:\n";
+      for (const auto& n : deleted) std::cout << n.get<std::string>() << "\n";
+    }
+  });
+}
 }  // namespace
 
 void add_network_commands(CLI::App& root, Context& ctx) {
   add_port(root, ctx);
   CLI::App* group = root.add_subcommand("network", "Manage networks");
   group->require_subcommand(1);
+  add_network_create(*group, ctx);
   add_network_ls(*group, ctx);
   add_inspect_command(*group, ctx, "network");
+  add_network_rm(*group, ctx);
+  add_network_prune(*group, ctx);
 }
 
 }  // namespace mydocker::cli
