@@ -71,16 +71,19 @@ Result<void> write_hosts_file(const store::Paths& paths, const Container& c, con
   return fs::write_file_atomic(paths.container_hosts(c.id), hosts);
 }
 
+Result<void> write_resolv_file(const store::Paths& paths, const Container& c, const std::vector<std::string>& servers) {
+  auto host_resolv = fs::read_file("/etc/resolv.conf");
+  std::string resolv = container_resolv_conf(host_resolv ? *host_resolv : "");
+  resolv = apply_dns_options(resolv, servers, strings_of(c.host_config.value("DnsSearch", nlohmann::json())),
+                             strings_of(c.host_config.value("DnsOptions", nlohmann::json())));
+  return fs::write_file_atomic(paths.container_resolv(c.id), resolv);
+}
+
 Result<void> write_container_files(const store::Paths& paths, const Container& c) {
   const std::string hostname = c.config.value("Hostname", c.short_id());
   TRY_VOID(fs::write_file_atomic(paths.container_hostname(c.id), hostname + "\n"));
   TRY_VOID(write_hosts_file(paths, c, ""));
-  auto host_resolv = fs::read_file("/etc/resolv.conf");
-  std::string resolv = container_resolv_conf(host_resolv ? *host_resolv : "");
-  resolv = apply_dns_options(resolv, strings_of(c.host_config.value("Dns", nlohmann::json())),
-                             strings_of(c.host_config.value("DnsSearch", nlohmann::json())),
-                             strings_of(c.host_config.value("DnsOptions", nlohmann::json())));
-  return fs::write_file_atomic(paths.container_resolv(c.id), resolv);
+  return write_resolv_file(paths, c, strings_of(c.host_config.value("Dns", nlohmann::json())));
 }
 
 }  // namespace mydocker::daemon::containers

@@ -7,6 +7,8 @@
 namespace mydocker::daemon::containers {
 
 Result<void> write_container_files(const store::Paths& paths, const Container& c);
+// /etc/resolv.conf: the host's, with `servers` (when any) as its nameservers.
+Result<void> write_resolv_file(const store::Paths& paths, const Container& c, const std::vector<std::string>& servers);
 // /etc/hosts, with "ip hostname" when the container has an address (at start).
 Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip);
 

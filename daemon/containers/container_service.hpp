@@ -156,6 +156,8 @@ class ContainerService {
   // keeps the namespace alive until the container has joined it.
   Result<void> join_network(Container& c, libcontainer::spec::Spec& spec, UniqueFd& holder);
   void leave_network(Container& c);
+  std::vector<std::string> dns_upstreams(const Container& c) const;
+  std::vector<uint32_t> lookup_name(const std::string& network, const std::string& name) const;
   // A network's id by name ("" when it is not one of ours).
   std::string network_id(const std::string& name) const;
   // create: NetworkMode and port specs checked (404 unknown network/container, 400 bad ports).

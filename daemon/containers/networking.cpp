@@ -10,6 +10,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <sstream>
+
+#include "common/fs.hpp"
+#include "daemon/containers/config_merge.hpp"
 #include "daemon/containers/container_files.hpp"
 #include "daemon/containers/container_service.hpp"
 #include "daemon/networks/netlink.hpp"
@@ -75,13 +80,51 @@ Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Sp
   set_network_path(spec, "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(fd));
   if (mode == "none") return networks::loopback_up(fd);
   TRY_ASSIGN(auto ports, networks::port_requests(c.host_config, c.config));
-  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, network, ports, fd));
+  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, network, ports, fd, dns_upstreams(c)));
   c.endpoint = ep;
   if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(ep.ip)); !r) {
     leave_network(c);
     return r;
   }
+  // On a user network the container asks the embedded DNS (Docker's 127.0.0.11).
+  if (networks_.has_embedded_dns(network)) {
+    if (auto r = write_resolv_file(paths_, c, {"127.0.0.11"}); !r) {
+      leave_network(c);
+      return r;
+    }
+  }
   return {};
+}
+
+std::vector<std::string> ContainerService::dns_upstreams(const Container& c) const {
+  auto given = strings_of(c.host_config.value("Dns", json()));
+  if (!given.empty()) return given;
+  std::vector<std::string> out;
+  if (auto text = fs::read_file("/etc/resolv.conf")) {
+    std::istringstream in(*text);
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream words(line);
+      std::string key, value;
+      words >> key >> value;
+      if (key == "nameserver" && !value.empty()) out.push_back(value);
+    }
+  }
+  return out;
+}
+
+// The embedded DNS's answers: containers on `network` by name, short or
+// full id (their addresses, all of them when several share a name).
+std::vector<uint32_t> ContainerService::lookup_name(const std::string& network, const std::string& name) const {
+  std::vector<uint32_t> out;
+  for (const auto& c : store_.all()) {
+    std::lock_guard lk(c->mu);
+    if (!c->endpoint || c->endpoint->network != network) continue;
+    std::string bare = c->bare_name();
+    std::transform(bare.begin(), bare.end(), bare.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (bare == name || c->id == name || (name.size() >= 12 && c->id.rfind(name, 0) == 0))
+      out.push_back(c->endpoint->ip);
+  }
+  return out;
 }
 
 std::string ContainerService::network_id(const std::string& name) const {

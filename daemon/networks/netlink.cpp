@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -195,6 +197,26 @@ Result<int> new_netns() {
     else result = fd;
   }).join();
   return result;
+}
+
+Result<int> udp_socket_in_netns(int netns_fd, uint32_t ip, int port) {
+  int fd = -1;
+  TRY_VOID(in_netns(netns_fd, [&]() -> Result<void> {
+    fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return fail(Error::from_errno(errno, "socket"));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(uint16_t(port));
+    a.sin_addr.s_addr = htonl(ip);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      const int e = errno;
+      ::close(fd);
+      fd = -1;
+      return fail(Error::from_errno(e, "bind " + format_ipv4(ip) + ":" + std::to_string(port)));
+    }
+    return {};
+  }));
+  return fd;
 }
 
 Result<void> loopback_up(int netns_fd) {

@@ -33,6 +33,10 @@ Result<void> create_endpoint(const VethPlan& plan);
 
 // A fresh network namespace (only lo, down) as an fd; nothing is mounted.
 Result<int> new_netns();
+// A UDP socket bound to ip:port inside the namespace (it stays there
+// whatever thread uses it afterwards).
+Result<int> udp_socket_in_netns(int netns_fd, uint32_t ip, int port);
+
 // lo up inside the namespace (for --net none).
 Result<void> loopback_up(int netns_fd);
 

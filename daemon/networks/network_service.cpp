@@ -1,6 +1,7 @@
 #include "daemon/networks/network_service.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -337,8 +338,15 @@ Result<void> NetworkService::sync_rules_locked() {
   return apply_nat(st);
 }
 
+bool NetworkService::has_embedded_dns(const std::string& network) const {
+  std::lock_guard lk(mu_);
+  auto it = nets_.find(network);
+  return it != nets_.end() && !it->second.is_default;
+}
+
 Result<Endpoint> NetworkService::connect(const std::string& cid, const std::string& network,
-                                         const std::vector<PortMapping>& ports, int netns_fd) {
+                                         const std::vector<PortMapping>& ports, int netns_fd,
+                                         const std::vector<std::string>& dns_upstreams) {
   std::lock_guard lk(mu_);
   auto it = nets_.find(network);
   if (it == nets_.end()) return fail(Error::not_found("network " + network + " not found"));
@@ -357,11 +365,18 @@ Result<Endpoint> NetworkService::connect(const std::string& cid, const std::stri
   TRY_VOID(create_endpoint({a.endpoint.host_veth, n.bridge, netns_fd, a.endpoint.ip, a.endpoint.prefix,
                             n.internal ? 0u : a.endpoint.gateway, a.endpoint.mac}));
   Endpoint result = a.endpoint;
+  if (!n.is_default) {
+    if (auto r = dns_.add(cid, n.name, netns_fd, dns_upstreams); !r) {
+      (void)delete_link(result.host_veth);
+      return fail(r.error());
+    }
+  }
   active_[cid] = std::move(a);
   // The table only changes with published ports: most starts skip nftables.
   if (result.ports.empty()) return result;
   if (auto r = sync_rules_locked(); !r) {
     (void)delete_link(result.host_veth);
+    dns_.remove(cid);
     active_.erase(cid);
     (void)sync_rules_locked();
     return fail(r.error());
@@ -375,14 +390,22 @@ void NetworkService::disconnect(const std::string& cid) {
   if (it == active_.end()) return;
   // Normally gone with the container's namespace already.
   (void)delete_link(it->second.endpoint.host_veth);
+  dns_.remove(cid);
   const bool had_ports = !it->second.endpoint.ports.empty();
   active_.erase(it);
   if (!had_ports) return;
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
 }
 
-void NetworkService::readopt(const std::string& cid, const Endpoint& e) {
+void NetworkService::readopt(const std::string& cid, const Endpoint& e, pid_t pid,
+                             const std::vector<std::string>& dns_upstreams) {
   std::lock_guard lk(mu_);
+  if (auto it = nets_.find(e.network); it != nets_.end() && !it->second.is_default) {
+    // The embedded DNS again, in the namespace the container still has.
+    UniqueFd ns(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!ns) spdlog::warn("container {}: its network namespace is gone", cid);
+    else if (auto r = dns_.add(cid, e.network, ns.get(), dns_upstreams); !r) spdlog::warn("dns {}: {}", cid, r.error().message);
+  }
   Active a;
   a.endpoint = e;
   auto ports = e.ports;

@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
+#include "daemon/networks/dns_server.hpp"
 #include "daemon/networks/endpoint.hpp"
 #include "daemon/networks/ipv4.hpp"
 #include "daemon/store/paths.hpp"
@@ -67,12 +68,20 @@ class NetworkService {
   // A container on a bridge network starting: an address, a veth pair whose
   // far end becomes eth0 in netns_fd, its ports reserved and forwarded.
   // Nothing is left behind on failure.
+  // On a user-defined network the embedded DNS answers in netns_fd too,
+  // forwarding what it does not know to dns_upstreams.
   Result<Endpoint> connect(const std::string& container_id, const std::string& network,
-                           const std::vector<PortMapping>& ports, int netns_fd);
+                           const std::vector<PortMapping>& ports, int netns_fd,
+                           const std::vector<std::string>& dns_upstreams = {});
+  // Names to addresses for the embedded DNS (the container service knows names).
+  void set_name_lookup(NameLookup lookup) { dns_.set_lookup(std::move(lookup)); }
+  // Whether containers on this network use the embedded DNS (user-defined ones).
+  bool has_embedded_dns(const std::string& network) const;
   // Its exit: address, ports and rules released, the host veth removed.
   void disconnect(const std::string& container_id);
   // After a daemon restart, for containers still running.
-  void readopt(const std::string& container_id, const Endpoint& endpoint);
+  void readopt(const std::string& container_id, const Endpoint& endpoint, pid_t pid,
+               const std::vector<std::string>& dns_upstreams);
 
   // GET /networks, GET /networks/{id}; container ids → names come from the caller.
   nlohmann::json list(const std::map<std::string, std::vector<std::string>>& filters) const;
@@ -101,6 +110,7 @@ class NetworkService {
   std::map<std::string, std::string> fixed_ids_;  // host, none
   std::map<std::string, bool> bridge_ready_;
   std::map<std::string, Active> active_;
+  DnsServer dns_;
 };
 
 }  // namespace mydocker::daemon::networks

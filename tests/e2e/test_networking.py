@@ -205,3 +205,67 @@ def test_user_defined_bridges_are_isolated_and_cleaned_up(daemon):
     # A network that went away: the start fails, with Docker's message.
     p = daemon.cli("run", "--rm", "--net", "mdk-gone", "busybox", "true")
     assert p.returncode == 125 and "network mdk-gone not found" in p.stderr
+
+
+class LoopbackResolver:
+    """A tiny DNS server on 127.0.0.77:53 that answers every A query with
+    192.0.2.99: the embedded DNS's upstream in tests, so no query ever
+    leaves the machine."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.77", 53))
+        self.sock.settimeout(0.2)
+        self.names = []
+        self.stop = False
+        import threading
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stop:
+            try:
+                q, addr = self.sock.recvfrom(1500)
+            except socket.timeout:
+                continue
+            name, at = [], 12
+            while q[at]:
+                name.append(q[at + 1:at + 1 + q[at]].decode())
+                at += 1 + q[at]
+            self.names.append(".".join(name))
+            qtype = q[at + 1:at + 3]
+            end = at + 5
+            answer = qtype == b"\x00\x01"
+            reply = q[:2] + b"\x81\x80\x00\x01" + (b"\x00\x01" if answer else b"\x00\x00") + b"\x00\x00\x00\x00" + q[12:end]
+            if answer:
+                reply += b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + bytes([192, 0, 2, 99])
+            self.sock.sendto(reply, addr)
+
+    def close(self):
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+def test_embedded_dns_answers_names_and_forwards_the_rest(daemon):
+    resolver = LoopbackResolver()
+    try:
+        daemon.cli("network", "create", "mdk-dns", check=True)
+        db = daemon.cli("run", "-d", "--name", "mdk-db", "--net", "mdk-dns", "busybox", "sleep", "300").stdout.strip()
+        db_ip = json.loads(daemon.cli("inspect", "-f", "{{json .NetworkSettings.Networks}}", db).stdout)["mdk-dns"]["IPAddress"]
+        for client in (daemon.cli, daemon.docker):
+            p = client("run", "--rm", "--net", "mdk-dns", "--dns", "127.0.0.77", "busybox", "sh", "-c",
+                       "cat /etc/resolv.conf; nslookup -type=a mdk-db; nslookup -type=a " + db[:12] +
+                       "; ping -c 1 -W 3 mdk-db; nslookup -type=a outside.test")
+            out = p.stdout
+            assert "nameserver 127.0.0.11" in out and out.count("Address: " + db_ip) == 2, out
+            assert "1 packets received" in out, out
+            assert "Address: 192.0.2.99" in out, out  # forwarded to the test's own resolver
+        assert "outside.test" in resolver.names
+        # The default bridge has no embedded DNS: the host's resolvers (or --dns) as they are.
+        p = daemon.cli("run", "--rm", "--dns", "127.0.0.77", "busybox", "cat", "/etc/resolv.conf")
+        assert "nameserver 127.0.0.77" in p.stdout and "127.0.0.11" not in p.stdout
+        daemon.cli("rm", "-f", db, check=True)
+        daemon.cli("network", "rm", "mdk-dns", check=True)
+    finally:
+        resolver.close()

@@ -66,3 +66,27 @@ TEST(ResolvConf, GivenListsReplaceTheirLines) {
   EXPECT_EQ(apply_dns_options(host, {}, {"a.b", "c.d"}, {"ndots:2"}),
             "# generated\nnameserver 192.0.2.53\nsearch a.b c.d\noptions ndots:2\n");
 }
+
+#include "daemon/networks/dns_server.hpp"
+
+TEST(Dns, AnswersARecordsRoundRobin) {
+  // A query for "db" type A (id 0x1234, recursion desired).
+  const std::string q("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02" "db\x00\x00\x01\x00\x01", 20);
+  std::string name;
+  int type = 0;
+  ASSERT_TRUE(dns_question(q, name, type));
+  EXPECT_EQ(name, "db");
+  EXPECT_EQ(type, 1);
+  const std::vector<uint32_t> ips = {*parse_ipv4("10.0.0.2"), *parse_ipv4("10.0.0.3")};
+  const std::string a = dns_answer(q, ips, 0), b = dns_answer(q, ips, 1);
+  ASSERT_EQ(a.size(), 20u + 2 * 16);  // the question, then two 16-byte records
+  EXPECT_EQ(a.substr(0, 2), "\x12\x34");
+  EXPECT_EQ(uint8_t(a[7]), 2);  // two answers
+  EXPECT_EQ(a.substr(20 + 12, 4), std::string("\x0a\x00\x00\x02", 4));  // first record: .2
+  EXPECT_EQ(b.substr(20 + 12, 4), std::string("\x0a\x00\x00\x03", 4));  // rotated: .3 first
+  // AAAA for a known name: no error, no answers.
+  std::string q6 = q;
+  q6[q6.size() - 3] = 28;
+  EXPECT_EQ(uint8_t(dns_answer(q6, ips, 0)[7]), 0);
+  EXPECT_FALSE(dns_question("short", name, type));
+}
