@@ -72,7 +72,6 @@ void handle_create(Backend& b, Request& req, Responder& res) {
   json host_config = body->value("HostConfig", json::object());
   json config = *body;
   config.erase("HostConfig");
-  config.erase("NetworkingConfig");
   auto r = b.containers.create(req.query_value("name").value_or(""), std::move(config), std::move(host_config));
   if (!r) return res.send_error(r.error());
   res.send_json(201, {{"Id", r->id}, {"Warnings", r->warnings}});

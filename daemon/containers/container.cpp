@@ -21,6 +21,7 @@ json Container::to_disk_json() const {
   j["MountPoints"] = json::array();
   for (const auto& m : mount_points) j["MountPoints"].push_back(m.to_disk_json());
   if (endpoint) j["NetworkEndpoint"] = endpoint->to_disk_json();
+  j["EndpointsConfig"] = endpoints_config;
   j["State"] = {
       {"Status", std::string(to_string(state.status))},
       {"Pid", state.pid},
@@ -49,6 +50,7 @@ Result<Container*> Container::from_disk_json(const json& j, Container& c) {
     c.has_been_started = j.value("HasBeenStartedBefore", false);
     for (const auto& m : j.value("MountPoints", json::array())) c.mount_points.push_back(volumes::MountPoint::from_disk_json(m));
     if (j.contains("NetworkEndpoint")) c.endpoint = networks::Endpoint::from_disk_json(j["NetworkEndpoint"]);
+    c.endpoints_config = j.value("EndpointsConfig", json::object());
     const json& s = j.at("State");
     c.state.status = status_from_string(s.value("Status", "dead"));
     c.state.pid = s.value("Pid", 0);

@@ -39,6 +39,7 @@ struct Container {
   std::optional<std::string> overlay_options;
   std::vector<volumes::MountPoint> mount_points;  // resolved at create, in mount order
   std::optional<networks::Endpoint> endpoint;      // on the bridge while it runs
+  nlohmann::json endpoints_config = nlohmann::json::object();  // NetworkingConfig.EndpointsConfig: aliases, --ip, --mac-address
   State state;
   bool has_been_started = false;
 

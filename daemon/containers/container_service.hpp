@@ -157,6 +157,7 @@ class ContainerService {
   Result<void> join_network(Container& c, libcontainer::spec::Spec& spec, UniqueFd& holder);
   void leave_network(Container& c);
   std::vector<std::string> dns_upstreams(const Container& c) const;
+  networks::EndpointRequest endpoint_request(const Container& c, const std::string& mode) const;
   std::vector<uint32_t> lookup_name(const std::string& network, const std::string& name) const;
   // A network's id by name ("" when it is not one of ours).
   std::string network_id(const std::string& name) const;

@@ -41,6 +41,11 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   if (image_ref.empty()) return fail(Error::invalid("No image was specified"));
   TRY_ASSIGN(images::Image image, images_.resolve(image_ref));
 
+  json endpoints_config = json::object();
+  if (config.contains("NetworkingConfig") && config["NetworkingConfig"].is_object())
+    endpoints_config = config["NetworkingConfig"].value("EndpointsConfig", json::object());
+  config.erase("NetworkingConfig");
+  if (!endpoints_config.is_object()) endpoints_config = json::object();
   merge_image_config(config, image.config.value("config", json::object()));
   TRY_ASSIGN(std::vector<std::string> argv, command_line(config));
 
@@ -53,6 +58,7 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   const bool hostname_given = !config.value("Hostname", "").empty();
   if (!hostname_given) config["Hostname"] = c->short_id();
   c->config = std::move(config);
+  c->endpoints_config = std::move(endpoints_config);
   c->host_config = std::move(host_config);
 
   TRY_VOID(check_network_config(*c));

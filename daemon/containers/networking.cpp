@@ -80,7 +80,7 @@ Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Sp
   set_network_path(spec, "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(fd));
   if (mode == "none") return networks::loopback_up(fd);
   TRY_ASSIGN(auto ports, networks::port_requests(c.host_config, c.config));
-  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, network, ports, fd, dns_upstreams(c)));
+  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, network, ports, fd, dns_upstreams(c), endpoint_request(c, mode)));
   c.endpoint = ep;
   if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(ep.ip)); !r) {
     leave_network(c);
@@ -94,6 +94,24 @@ Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Sp
     }
   }
   return {};
+}
+
+// NetworkingConfig.EndpointsConfig for the network joined (keyed by the
+// name the user gave; "default" for the default network, as the CLI sends).
+networks::EndpointRequest ContainerService::endpoint_request(const Container& c, const std::string& mode) const {
+  networks::EndpointRequest r;
+  const json& all = c.endpoints_config;
+  json e = json::object();
+  for (const std::string& key : {mode, std::string("default"), std::string("bridge")})
+    if (all.contains(key) && all[key].is_object()) {
+      e = all[key];
+      break;
+    }
+  r.aliases = strings_of(e.value("Aliases", json()));
+  if (e.contains("IPAMConfig") && e["IPAMConfig"].is_object()) r.ip = e["IPAMConfig"].value("IPv4Address", "");
+  r.mac = e.value("MacAddress", "");
+  if (r.mac.empty()) r.mac = c.config.value("MacAddress", "");  // API before 1.44
+  return r;
 }
 
 std::vector<std::string> ContainerService::dns_upstreams(const Container& c) const {
@@ -121,8 +139,13 @@ std::vector<uint32_t> ContainerService::lookup_name(const std::string& network, 
     if (!c->endpoint || c->endpoint->network != network) continue;
     std::string bare = c->bare_name();
     std::transform(bare.begin(), bare.end(), bare.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (bare == name || c->id == name || (name.size() >= 12 && c->id.rfind(name, 0) == 0))
-      out.push_back(c->endpoint->ip);
+    bool match = bare == name || c->id == name || (name.size() >= 12 && c->id.rfind(name, 0) == 0);
+    for (const auto& alias : c->endpoint->aliases) {
+      std::string a = alias;
+      std::transform(a.begin(), a.end(), a.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      match |= a == name;
+    }
+    if (match) out.push_back(c->endpoint->ip);
   }
   return out;
 }

@@ -47,7 +47,8 @@ std::string network_name(const Container& c) {
 // One entry of NetworkSettings.Networks (and of ps's).
 json endpoint_view(const Container& c, const std::string& network_id) {
   const auto& e = c.endpoint;
-  return {{"IPAMConfig", nullptr}, {"Links", nullptr}, {"Aliases", nullptr},
+  return {{"IPAMConfig", nullptr}, {"Links", nullptr},
+          {"Aliases", e && !e->aliases.empty() ? json(e->aliases) : json(nullptr)},
           {"MacAddress", e ? e->mac : ""}, {"DriverOpts", nullptr}, {"NetworkID", network_id},
           {"EndpointID", e ? c.id : ""}, {"Gateway", e ? networks::format_ipv4(e->gateway) : ""},
           {"IPAddress", e ? networks::format_ipv4(e->ip) : ""}, {"IPPrefixLen", e ? e->prefix : 0},

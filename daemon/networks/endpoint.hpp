@@ -24,9 +24,17 @@ struct Endpoint {
   int prefix = 0;
   std::string mac, host_veth;
   std::vector<PortMapping> ports;
+  std::vector<std::string> aliases;  // --network-alias: names the embedded DNS answers too
 
   nlohmann::json to_disk_json() const;
   static Endpoint from_disk_json(const nlohmann::json& j);
+};
+
+// What a container asks of its endpoint (NetworkingConfig.EndpointsConfig).
+struct EndpointRequest {
+  std::vector<std::string> aliases;
+  std::string ip;   // --ip: a fixed address (user-defined networks only)
+  std::string mac;  // --mac-address
 };
 
 // HostConfig.PortBindings ({"80/tcp":[{"HostIp":"","HostPort":"8080"}]})

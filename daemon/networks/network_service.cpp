@@ -346,7 +346,7 @@ bool NetworkService::has_embedded_dns(const std::string& network) const {
 
 Result<Endpoint> NetworkService::connect(const std::string& cid, const std::string& network,
                                          const std::vector<PortMapping>& ports, int netns_fd,
-                                         const std::vector<std::string>& dns_upstreams) {
+                                         const std::vector<std::string>& dns_upstreams, const EndpointRequest& request) {
   std::lock_guard lk(mu_);
   auto it = nets_.find(network);
   if (it == nets_.end()) return fail(Error::not_found("network " + network + " not found"));
@@ -354,10 +354,24 @@ Result<Endpoint> NetworkService::connect(const std::string& cid, const std::stri
   TRY_VOID(ensure_bridge_locked(n));
   Active a;
   a.endpoint.network = n.name;
-  TRY_ASSIGN(a.endpoint.ip, allocate_ip_locked(n));
+  if (!request.ip.empty()) {
+    if (n.is_default)
+      return fail(Error::invalid("user specified IP address is supported on user defined networks only"));
+    auto ip = parse_ipv4(request.ip);
+    if (!ip) return fail(Error::invalid("invalid IPv4 address: " + request.ip));
+    if (!n.subnet.contains(*ip) || *ip == n.gateway || *ip == n.subnet.network || *ip == n.subnet.broadcast())
+      return fail(Error::invalid("no configured subnet or ip-range contain the IP address " + request.ip));
+    for (const auto& [id, other] : active_)
+      if (other.endpoint.network == n.name && other.endpoint.ip == *ip)
+        return fail(Error::conflict("Address already in use"));
+    a.endpoint.ip = *ip;
+  } else {
+    TRY_ASSIGN(a.endpoint.ip, allocate_ip_locked(n));
+  }
   a.endpoint.gateway = n.gateway;
   a.endpoint.prefix = n.subnet.prefix;
-  a.endpoint.mac = mac_for(a.endpoint.ip);
+  a.endpoint.mac = request.mac.empty() ? mac_for(a.endpoint.ip) : request.mac;
+  a.endpoint.aliases = request.aliases;
   a.endpoint.host_veth = "veth" + random_hex_id().substr(0, 7);
   a.endpoint.ports = ports;
   TRY_VOID(reserve_ports_locked(a.endpoint.ports, a.reservations));

@@ -72,7 +72,7 @@ class NetworkService {
   // forwarding what it does not know to dns_upstreams.
   Result<Endpoint> connect(const std::string& container_id, const std::string& network,
                            const std::vector<PortMapping>& ports, int netns_fd,
-                           const std::vector<std::string>& dns_upstreams = {});
+                           const std::vector<std::string>& dns_upstreams = {}, const EndpointRequest& request = {});
   // Names to addresses for the embedded DNS (the container service knows names).
   void set_name_lookup(NameLookup lookup) { dns_.set_lookup(std::move(lookup)); }
   // Whether containers on this network use the embedded DNS (user-defined ones).

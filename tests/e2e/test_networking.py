@@ -269,3 +269,29 @@ def test_embedded_dns_answers_names_and_forwards_the_rest(daemon):
         daemon.cli("network", "rm", "mdk-dns", check=True)
     finally:
         resolver.close()
+
+
+def test_aliases_round_robin_fixed_ip_and_mac(daemon):
+    daemon.docker("network", "create", "--subnet", "10.241.0.0/24", "mdk-alias", check=True)
+    ids = []
+    for i, client in enumerate((daemon.cli, daemon.docker, daemon.cli)):
+        ids.append(client("run", "-d", "--net", "mdk-alias", "--network-alias", "pool", "--ip", "10.241.0.%d" % (10 + i),
+                          "busybox", "sleep", "300").stdout.strip())
+    p = daemon.docker("run", "-d", "--name", "mdk-taken", "--net", "mdk-alias", "--ip", "10.241.0.10", "busybox", "sleep", "1")
+    assert p.returncode != 0 and "Address already in use" in p.stderr
+    daemon.cli("rm", "-f", "mdk-taken", check=True)
+    # Every answer holds all three; the first one rotates.
+    script = "for i in 1 2 3; do nslookup -type=a pool | grep '^Address: 10' | head -1; done; nslookup -type=a pool"
+    p = daemon.cli("run", "--rm", "--net", "mdk-alias", "--dns", "127.0.0.77", "busybox", "sh", "-c", script)
+    lines = p.stdout.splitlines()
+    assert len(set(lines[:3])) == 3, p.stdout
+    assert sum(1 for l in lines[3:] if l.startswith("Address: 10.241.0.1")) == 3, p.stdout
+    info = json.loads(daemon.cli("inspect", "-f", "{{json .NetworkSettings.Networks}}", ids[1]).stdout)["mdk-alias"]
+    assert info["IPAddress"] == "10.241.0.11" and info["Aliases"] == ["pool"]
+    p = daemon.cli("run", "--rm", "--net", "mdk-alias", "--mac-address", "92:d0:c6:0a:29:33", "busybox", "cat",
+                   "/sys/class/net/eth0/address")
+    assert p.stdout.strip() == "92:d0:c6:0a:29:33", p.stderr
+    p = daemon.cli("run", "--rm", "--ip", "172.17.9.9", "busybox", "true")
+    assert p.returncode == 125 and "user specified IP address is supported on user defined networks only" in p.stderr
+    daemon.cli("rm", "-f", *ids, check=True)
+    daemon.cli("network", "rm", "mdk-alias", check=True)

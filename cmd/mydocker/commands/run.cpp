@@ -45,6 +45,8 @@ void add_flags(CLI::App* c, RunOptions& f, bool is_run) {
   c->add_option("--dns-option", f.dns_options, "Set DNS options")->allow_extra_args(false);
   c->add_option("--add-host", f.add_host, "Add a custom host-to-IP mapping (host:ip)")->allow_extra_args(false);
   c->add_option("--net,--network", f.network, "Connect a container to a network");
+  c->add_option("--ip", f.ip, "IPv4 address (e.g., 172.30.100.104)");
+  c->add_option("--mac-address", f.mac_address, "Container MAC address (e.g., 92:d0:c6:0a:29:33)");
   c->add_option("--net-alias,--network-alias", f.network_aliases, "Add network-scoped alias for the container")
       ->allow_extra_args(false);
   c->add_option("-m,--memory", f.memory, "Memory limit");

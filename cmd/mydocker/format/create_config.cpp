@@ -40,8 +40,9 @@ Result<std::pair<int, int>> port_range(const std::string& s) {
   }
 }
 
-ojson endpoint(const std::vector<std::string>& aliases) {
-  return {{"IPAMConfig", nullptr}, {"Links", nullptr}, {"Aliases", strings_or_null(aliases)}, {"MacAddress", ""},
+ojson endpoint(const std::vector<std::string>& aliases, const std::string& ip, const std::string& mac) {
+  ojson ipam = ip.empty() ? ojson(nullptr) : ojson{{"IPv4Address", ip}};
+  return {{"IPAMConfig", ipam}, {"Links", nullptr}, {"Aliases", strings_or_null(aliases)}, {"MacAddress", mac},
           {"DriverOpts", nullptr}, {"GwPriority", 0}, {"NetworkID", ""}, {"EndpointID", ""}, {"Gateway", ""},
           {"IPAddress", ""}, {"IPPrefixLen", 0}, {"IPv6Gateway", ""}, {"GlobalIPv6Address", ""},
           {"GlobalIPv6PrefixLen", 0}, {"DNSNames", nullptr}};
@@ -391,7 +392,7 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   // One endpoint for the network the container joins; none for host, none
   // and container:<x>, which have no endpoint of their own.
   ojson endpoints = ojson::object();
-  if (mode != "host" && mode != "none" && mode.rfind("container:", 0) != 0) endpoints[mode] = endpoint(o.network_aliases);
+  if (mode != "host" && mode != "none" && mode.rfind("container:", 0) != 0) endpoints[mode] = endpoint(o.network_aliases, o.ip, o.mac_address);
   cfg["NetworkingConfig"] = {{"EndpointsConfig", endpoints}};
   return cfg;
 }

@@ -15,7 +15,7 @@ struct RunOptions {
   bool detach = false, rm = false, interactive = false, tty = false, privileged = false, read_only = false;
   bool publish_all = false;
   std::string name, workdir, user, entrypoint, hostname, network, memory, memory_swap, memory_reservation, cpus,
-      cpuset_cpus, cpuset_mems, restart, stop_signal, detach_keys, pid_mode, ipc_mode, uts_mode, shm_size;
+      cpuset_cpus, cpuset_mems, restart, stop_signal, detach_keys, pid_mode, ipc_mode, uts_mode, shm_size, ip, mac_address;
   bool entrypoint_set = false;
   int64_t cpu_shares = 0, pids_limit = 0;
   int stop_timeout = -1;
