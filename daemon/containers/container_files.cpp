@@ -53,7 +53,8 @@ std::string apply_dns_options(const std::string& resolv, const std::vector<std::
   return out;
 }
 
-Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip) {
+Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip,
+                              const std::string& extra_lines) {
   std::string hosts =
       "127.0.0.1\tlocalhost\n"
       "::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -67,6 +68,7 @@ Result<void> write_hosts_file(const store::Paths& paths, const Container& c, con
     if (colon == std::string::npos) continue;
     hosts += entry.substr(colon + 1) + "\t" + entry.substr(0, colon) + "\n";
   }
+  hosts += extra_lines;
   if (!ip.empty()) hosts += ip + "\t" + c.config.value("Hostname", c.short_id()) + "\n";
   return fs::write_file_atomic(paths.container_hosts(c.id), hosts);
 }

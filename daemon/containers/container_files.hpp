@@ -10,7 +10,9 @@ Result<void> write_container_files(const store::Paths& paths, const Container& c
 // /etc/resolv.conf: the host's, with `servers` (when any) as its nameservers.
 Result<void> write_resolv_file(const store::Paths& paths, const Container& c, const std::vector<std::string>& servers);
 // /etc/hosts, with "ip hostname" when the container has an address (at start).
-Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip);
+// extra_lines (--link entries) go before the container's own line.
+Result<void> write_hosts_file(const store::Paths& paths, const Container& c, const std::string& ip,
+                              const std::string& extra_lines = "");
 
 // The host's resolv.conf without loopback nameservers (they mean nothing
 // inside the container's network namespace), as Docker filters it.

@@ -156,6 +156,12 @@ class ContainerService {
   // keeps the namespace alive until the container has joined it.
   Result<void> join_network(Container& c, libcontainer::spec::Spec& spec, UniqueFd& holder);
   void leave_network(Container& c);
+  struct Link {
+    std::string alias, name, short_id;
+    uint32_t ip = 0;
+    std::vector<std::string> env;
+  };
+  Result<std::vector<Link>> resolve_links(const Container& c);
   std::vector<std::string> dns_upstreams(const Container& c) const;
   networks::EndpointRequest endpoint_request(const Container& c, const std::string& mode) const;
   std::vector<uint32_t> lookup_name(const std::string& network, const std::string& name) const;

@@ -80,12 +80,17 @@ Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Sp
   set_network_path(spec, "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(fd));
   if (mode == "none") return networks::loopback_up(fd);
   TRY_ASSIGN(auto ports, networks::port_requests(c.host_config, c.config));
+  TRY_ASSIGN(auto links, resolve_links(c));
   TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, network, ports, fd, dns_upstreams(c), endpoint_request(c, mode)));
   c.endpoint = ep;
-  if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(ep.ip)); !r) {
+  std::string extra_hosts;
+  for (const auto& l : links) extra_hosts += networks::format_ipv4(l.ip) + "\t" + l.alias + " " + l.name + " " + l.short_id + "\n";
+  if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(ep.ip), extra_hosts); !r) {
     leave_network(c);
     return r;
   }
+  // The legacy link variables (DB_PORT_80_TCP=tcp://ip:80, DB_NAME, DB_ENV_x).
+  for (const auto& l : links) spec.process.env.insert(spec.process.env.end(), l.env.begin(), l.env.end());
   // On a user network the container asks the embedded DNS (Docker's 127.0.0.11).
   if (networks_.has_embedded_dns(network)) {
     if (auto r = write_resolv_file(paths_, c, {"127.0.0.11"}); !r) {
@@ -112,6 +117,61 @@ networks::EndpointRequest ContainerService::endpoint_request(const Container& c,
   r.mac = e.value("MacAddress", "");
   if (r.mac.empty()) r.mac = c.config.value("MacAddress", "");  // API before 1.44
   return r;
+}
+
+// --link target[:alias]: the target must run on the same network; its
+// address, names and the variables Docker gives a linking container.
+Result<std::vector<ContainerService::Link>> ContainerService::resolve_links(const Container& c) {
+  std::vector<Link> out;
+  for (const auto& spec : strings_of(c.host_config.value("Links", json()))) {
+    const size_t colon = spec.find(':');
+    std::string target = spec.substr(0, colon), alias = colon == std::string::npos ? "" : spec.substr(colon + 1);
+    auto strip = [](std::string s) {
+      const size_t slash = s.rfind('/');
+      return slash == std::string::npos ? s : s.substr(slash + 1);
+    };
+    target = strip(target);
+    alias = alias.empty() ? target : strip(alias);
+    auto other = find(target);
+    if (!other) return fail(Error::invalid("could not get container for " + target));
+    std::lock_guard lk((*other)->mu);
+    const Container& t = **other;
+    if (!t.state.running() || !t.endpoint)
+      return fail(Error::invalid("Cannot link to a non running container: " + t.name + " AS " + c.name + "/" + alias));
+    Link l{alias, t.bare_name(), t.short_id(), t.endpoint->ip, {}};
+    std::string prefix = alias;
+    for (auto& ch : prefix) ch = ch == '-' || ch == '.' ? '_' : char(std::toupper(static_cast<unsigned char>(ch)));
+    const std::string ip = networks::format_ipv4(t.endpoint->ip);
+    std::vector<std::pair<int, std::string>> ports;
+    if (t.config.contains("ExposedPorts") && t.config["ExposedPorts"].is_object())
+      for (const auto& [k, v] : t.config["ExposedPorts"].items()) {
+        const size_t slash = k.find('/');
+        ports.push_back({std::atoi(k.c_str()), slash == std::string::npos ? "tcp" : k.substr(slash + 1)});
+      }
+    std::sort(ports.begin(), ports.end());
+    for (size_t i = 0; i < ports.size(); ++i) {
+      const auto& [port, proto] = ports[i];
+      const std::string base = prefix + "_PORT_" + std::to_string(port) + "_" + [&] {
+        std::string up = proto;
+        for (auto& ch : up) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+        return up;
+      }();
+      const std::string url = proto + "://" + ip + ":" + std::to_string(port);
+      if (i == 0) l.env.push_back(prefix + "_PORT=" + url);
+      l.env.push_back(base + "=" + url);
+      l.env.push_back(base + "_ADDR=" + ip);
+      l.env.push_back(base + "_PORT=" + std::to_string(port));
+      l.env.push_back(base + "_PROTO=" + proto);
+    }
+    l.env.push_back(prefix + "_NAME=" + c.name + "/" + alias);
+    for (const auto& kv : strings_of(t.config.value("Env", json()))) {
+      const std::string key = kv.substr(0, kv.find('='));
+      if (key == "HOME" || key == "PATH" || key == "HOSTNAME") continue;
+      l.env.push_back(prefix + "_ENV_" + kv);
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 std::vector<std::string> ContainerService::dns_upstreams(const Container& c) const {

@@ -295,3 +295,23 @@ def test_aliases_round_robin_fixed_ip_and_mac(daemon):
     assert p.returncode == 125 and "user specified IP address is supported on user defined networks only" in p.stderr
     daemon.cli("rm", "-f", *ids, check=True)
     daemon.cli("network", "rm", "mdk-alias", check=True)
+
+
+def test_links_add_hosts_entries_and_variables(daemon):
+    src = os.path.join(daemon.root, "busybox.tar")
+    daemon.cli("import", "-c", "EXPOSE 80", "-c", "ENV DB_VERSION=5", src, "linkimg", check=True)
+    db = daemon.cli("run", "-d", "--name", "mdk-linkdb", "linkimg", "sleep", "300").stdout.strip()
+    ip = daemon.cli("inspect", "-f", "{{.NetworkSettings.IPAddress}}", db).stdout.strip()
+    for client in (daemon.cli, daemon.docker):
+        p = client("run", "--rm", "--name", "mdk-web", "--link", "mdk-linkdb:db", "busybox", "sh", "-c",
+                   "grep mdk-linkdb /etc/hosts; env | grep ^DB_ | sort; ping -c 1 -W 3 db | grep received")
+        lines = p.stdout.splitlines()
+        assert lines[0] == "%s\tdb mdk-linkdb %s" % (ip, db[:12]), p.stdout
+        assert "DB_PORT=tcp://%s:80" % ip in lines and "DB_PORT_80_TCP_ADDR=%s" % ip in lines, p.stdout
+        assert "DB_NAME=/mdk-web/db" in lines and "DB_ENV_DB_VERSION=5" in lines, p.stdout
+        assert "1 packets received" in p.stdout
+    daemon.cli("stop", "-t", "0", db, check=True)
+    p = daemon.cli("run", "--rm", "--link", "mdk-linkdb:db", "busybox", "true")
+    assert p.returncode != 0 and "Cannot link to a non running container" in p.stderr
+    daemon.cli("rm", db, check=True)
+    daemon.cli("rmi", "linkimg", check=True)
