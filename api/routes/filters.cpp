@@ -22,4 +22,12 @@ Result<std::map<std::string, std::vector<std::string>>> parse_filters(const std:
   return out;
 }
 
+std::map<std::string, std::string> string_map_of(const nlohmann::json& body, const char* key) {
+  std::map<std::string, std::string> out;
+  if (body.is_object() && body.contains(key) && body[key].is_object())
+    for (const auto& [k, v] : body[key].items())
+      if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+
 }  // namespace mydocker::api

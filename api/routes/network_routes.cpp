@@ -6,16 +6,6 @@ namespace mydocker::api {
 
 using nlohmann::json;
 
-namespace {
-std::map<std::string, std::string> string_map(const json& j, const char* key) {
-  std::map<std::string, std::string> out;
-  if (j.contains(key) && j[key].is_object())
-    for (const auto& [k, v] : j[key].items())
-      if (v.is_string()) out[k] = v.get<std::string>();
-  return out;
-}
-}  // namespace
-
 void register_network_routes(Router& r, Backend& b) {
   r.add("GET", "/networks", [&b](Request& req, Responder& res) {
     auto filters = parse_filters(req.query_value("filters").value_or(""));
@@ -36,8 +26,8 @@ void register_network_routes(Router& r, Backend& b) {
     nc.driver = body->value("Driver", "bridge");
     if (nc.driver.empty()) nc.driver = "bridge";
     nc.internal = body->value("Internal", false);
-    nc.labels = string_map(*body, "Labels");
-    nc.options = string_map(*body, "Options");
+    nc.labels = string_map_of(*body, "Labels");
+    nc.options = string_map_of(*body, "Options");
     const json ipam = body->value("IPAM", json::object());
     const json configs = ipam.is_object() ? ipam.value("Config", json::array()) : json::array();
     if (configs.is_array() && !configs.empty() && configs[0].is_object()) {

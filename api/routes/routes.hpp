@@ -35,6 +35,9 @@ inline void register_all_routes(Router& r, Backend& b) {
   register_network_routes(r, b);
 }
 
+// The string values of body[key] when it is an object (Labels, Options).
+std::map<std::string, std::string> string_map_of(const nlohmann::json& body, const char* key);
+
 // Decodes Docker's "filters" query parameter: {"status":["running"]} or the
 // older {"status":{"running":true}}. 400 when malformed.
 Result<std::map<std::string, std::vector<std::string>>> parse_filters(const std::string& text);

@@ -8,14 +8,6 @@ using nlohmann::json;
 namespace vol = daemon::volumes;
 
 namespace {
-std::map<std::string, std::string> string_map(const json& j, const char* key) {
-  std::map<std::string, std::string> out;
-  if (j.contains(key) && j[key].is_object())
-    for (const auto& [k, v] : j[key].items())
-      if (v.is_string()) out[k] = v.get<std::string>();
-  return out;
-}
-
 Result<vol::Filters> filters_of(Request& req) { return parse_filters(req.query_value("filters").value_or("")); }
 }  // namespace
 
@@ -38,8 +30,8 @@ void register_volume_routes(Router& r, Backend& b) {
     cr.name = body->value("Name", "");
     cr.driver = body->value("Driver", "local");
     if (cr.driver.empty()) cr.driver = "local";
-    cr.labels = string_map(*body, "Labels");
-    cr.options = string_map(*body, "DriverOpts");
+    cr.labels = string_map_of(*body, "Labels");
+    cr.options = string_map_of(*body, "DriverOpts");
     auto v = b.volumes.create(cr);
     if (!v) return res.send_error(v.error());
     res.send_json(201, b.volumes.to_json(*v));

@@ -2,6 +2,10 @@
 
 #include <iostream>
 
+#include "format/rows.hpp"
+
+#include <iostream>
+
 namespace mydocker::cli {
 
 int print_daemon_error(const Error& e) {
@@ -22,6 +26,19 @@ Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path)
 
 Result<nlohmann::json> inspect_container(api::client::Client& c, const std::string& name) {
   return get_json(c, "/containers/" + api::client::url_encode(name) + "/json");
+}
+
+bool confirmed(const std::string& warning) {
+  std::cout << warning << "\nAre you sure you want to continue? [y/N] " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y";
+}
+
+Result<std::string> filters_param(const std::vector<std::string>& flags, bool all) {
+  TRY_ASSIGN(nlohmann::json j, format::filters_json(flags));
+  if (all) j["all"] = nlohmann::json::array({"true"});
+  return j.empty() ? std::string() : j.dump();
 }
 
 }  // namespace mydocker::cli

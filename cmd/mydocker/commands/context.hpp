@@ -36,6 +36,13 @@ int flag_error(const std::string& path, const std::string& message);
 // Wrong number of arguments ("requires at least 1 argument"); returns 1.
 int args_error(const std::string& path, const std::string& what, bool see = true);
 
+// The prune prompt: prints the warning and "Are you sure you want to
+// continue? [y/N] ", true for y or Y on stdin.
+bool confirmed(const std::string& warning);
+// -f/--filter key=value flags as the `filters` query parameter ("" for
+// none); Docker's message for a malformed one.
+Result<std::string> filters_param(const std::vector<std::string>& flags, bool all = false);
+
 // "busybox" → "busybox:latest" (as docker prints it in "Unable to find image").
 std::string normalize_image_ref(const std::string& image);
 // POST /images/create?fromImage=..&tag=..; the progress rendered to out.

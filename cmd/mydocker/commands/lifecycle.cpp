@@ -199,15 +199,7 @@ void add_container_prune(CLI::App& parent, Context& ctx) {
   c->add_flag("-f,--force", *force, "Do not prompt for confirmation");
   c->add_option("--filter", *filters, "Provide filter values (e.g. \"until=<timestamp>\")")->allow_extra_args(false);
   c->callback([&ctx, force, filters] {
-    if (!*force) {
-      std::cout << "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] " << std::flush;
-      std::string answer;
-      std::getline(std::cin, answer);
-      if (answer != "y" && answer != "Y") {
-        ctx.exit_code = 0;
-        return;
-      }
-    }
+    if (!*force && !confirmed("WARNING! This will remove all stopped containers.")) return;
     nlohmann::json f = nlohmann::json::object();
     for (const auto& kv : *filters) {
       auto eq = kv.find('=');

@@ -163,19 +163,10 @@ void add_network_prune(CLI::App& group, Context& ctx) {
   c->add_flag("-f,--force", *force, "Do not prompt for confirmation");
   c->add_option("--filter", *filters, "Provide filter values (e.g. \"until=<timestamp>\")")->allow_extra_args(false);
   c->callback([&ctx, force, filters] {
-    if (!*force) {
-      std::cout << "WARNING! This will remove all custom networks not used by at least one container.\n"
-                << "Are you sure you want to continue? [y/N] " << std::flush;
-      std::string answer;
-      std::getline(std::cin, answer);
-      if (answer != "y" && answer != "Y") return;
-    }
-    json fj = json::object();
-    for (const auto& kv : *filters) {
-      const size_t eq = kv.find('=');
-      fj[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
-    }
-    auto r = ctx.connect().request("POST", "/networks/prune" + Query().add_if(!fj.empty(), "filters", fj.dump()).str());
+    if (!*force && !confirmed("WARNING! This will remove all custom networks not used by at least one container.")) return;
+    auto fj = filters_param(*filters);
+    if (!fj) return void(ctx.exit_code = print_daemon_error(fj.error()));
+    auto r = ctx.connect().request("POST", "/networks/prune" + Query().add_if(!fj->empty(), "filters", *fj).str());
     if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
     if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
     const json deleted = json::parse(r->body, nullptr, false).value("NetworksDeleted", json());

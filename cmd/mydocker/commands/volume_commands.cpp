@@ -11,17 +11,6 @@ using api::client::Query;
 using api::client::url_encode;
 
 namespace {
-// -f key=value flags as the `filters` query's JSON.
-std::string filters_json(const std::vector<std::string>& filters, bool all = false) {
-  json j = json::object();
-  for (const auto& kv : filters) {
-    const size_t eq = kv.find('=');
-    j[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
-  }
-  if (all) j["all"] = json::array({"true"});
-  return j.empty() ? "" : j.dump();
-}
-
 void add_create(CLI::App& group, Context& ctx) {
   struct Flags {
     std::string name, flag_name, driver = "local";
@@ -61,7 +50,9 @@ void add_ls(CLI::App& group, Context& ctx) {
   c->add_option("-f,--filter", f->filters, "Provide filter values (e.g. \"dangling=true\")")->allow_extra_args(false);
   c->add_option("--format", f->format, "Format output using a custom template");
   c->callback([&ctx, f] {
-    const std::string filters = filters_json(f->filters);
+    auto filters_or = filters_param(f->filters);
+    if (!filters_or) return void(ctx.exit_code = print_daemon_error(filters_or.error()));
+    const std::string filters = *filters_or;
     auto list = get_json(ctx.connect(), "/volumes" + Query().add_if(!filters.empty(), "filters", filters).str());
     if (!list) return void(ctx.exit_code = print_daemon_error(list.error()));
     std::string fmt = f->format;
@@ -103,15 +94,12 @@ void add_prune(CLI::App& group, Context& ctx) {
   c->add_flag("-a,--all", f->all, "Remove all unused volumes, not just anonymous ones");
   c->add_option("--filter", f->filters, "Provide filter values (e.g. \"label=<label>\")")->allow_extra_args(false);
   c->callback([&ctx, f] {
-    if (!f->force) {
-      std::cout << (f->all ? "WARNING! This will remove all local volumes not used by at least one container.\n"
-                           : "WARNING! This will remove anonymous local volumes not used by at least one container.\n")
-                << "Are you sure you want to continue? [y/N] " << std::flush;
-      std::string answer;
-      std::getline(std::cin, answer);
-      if (answer != "y" && answer != "Y") return;
-    }
-    const std::string filters = filters_json(f->filters, f->all);
+    if (!f->force && !confirmed(f->all ? "WARNING! This will remove all local volumes not used by at least one container."
+                                       : "WARNING! This will remove anonymous local volumes not used by at least one container."))
+      return;
+    auto filters_or = filters_param(f->filters, f->all);
+    if (!filters_or) return void(ctx.exit_code = print_daemon_error(filters_or.error()));
+    const std::string filters = *filters_or;
     auto r = ctx.connect().request("POST", "/volumes/prune" + Query().add_if(!filters.empty(), "filters", filters).str());
     if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
     if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
