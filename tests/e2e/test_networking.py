@@ -262,6 +262,13 @@ def test_embedded_dns_answers_names_and_forwards_the_rest(daemon):
             assert "1 packets received" in out, out
             assert "Address: 192.0.2.99" in out, out  # forwarded to the test's own resolver
         assert "outside.test" in resolver.names
+        # A daemon restart keeps answering inside namespaces that still run.
+        client_ctr = daemon.cli("run", "-d", "--net", "mdk-dns", "--dns", "127.0.0.77", "busybox", "sleep", "300").stdout.strip()
+        daemon.stop()
+        daemon.start()
+        p = daemon.cli("exec", client_ctr, "nslookup", "-type=a", "mdk-db")
+        assert "Address: " + db_ip in p.stdout, p.stdout
+        daemon.cli("rm", "-f", client_ctr, check=True)
         # The default bridge has no embedded DNS: the host's resolvers (or --dns) as they are.
         p = daemon.cli("run", "--rm", "--dns", "127.0.0.77", "busybox", "cat", "/etc/resolv.conf")
         assert "nameserver 127.0.0.77" in p.stdout and "127.0.0.11" not in p.stdout
