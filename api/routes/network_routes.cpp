@@ -6,15 +6,29 @@ namespace mydocker::api {
 
 using nlohmann::json;
 
+namespace {
+// The network service knows container ids; names come from the containers.
+void fill_container_names(Backend& b, json& network) {
+  if (!network.contains("Containers") || !network["Containers"].is_object()) return;
+  for (auto& [id, entry] : network["Containers"].items()) {
+    auto c = b.containers.inspect(id);
+    if (c) entry["Name"] = c->value("Name", "/").substr(1);
+  }
+}
+}  // namespace
+
 void register_network_routes(Router& r, Backend& b) {
   r.add("GET", "/networks", [&b](Request& req, Responder& res) {
     auto filters = parse_filters(req.query_value("filters").value_or(""));
     if (!filters) return res.send_error(filters.error());
-    res.send_json(200, b.networks.list(*filters));
+    json list = b.networks.list(*filters);
+    for (auto& n : list) fill_container_names(b, n);
+    res.send_json(200, list);
   });
   r.add("GET", "/networks/{id}", [&b](Request& req, Responder& res) {
     auto n = b.networks.inspect(req.param("id"));
     if (!n) return res.send_error(n.error());
+    fill_container_names(b, *n);
     res.send_json(200, *n);
   });
   r.add("POST", "/networks/create", [&b](Request& req, Responder& res) {

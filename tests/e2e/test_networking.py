@@ -185,6 +185,8 @@ def test_user_defined_bridges_are_isolated_and_cleaned_up(daemon):
     assert "0 packets received" in daemon.cli("exec", a1, "ping", "-c", "1", "-W", "1", ip_b1).stdout
     containers = json.loads(daemon.docker("network", "inspect", "mdk-net-a").stdout)[0]["Containers"]
     assert sorted(containers) == sorted([a1, a2])
+    names = {daemon.cli("inspect", "-f", "{{.Name}}", c).stdout.strip()[1:] for c in (a1, a2)}
+    assert {v["Name"] for v in containers.values()} == names
     # In use: 409; after the containers go, rm removes the bridge too.
     s, b = daemon.api("DELETE", "/networks/mdk-net-a")
     assert s == 409 and b"has active endpoints" in b
