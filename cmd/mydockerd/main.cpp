@@ -102,7 +102,11 @@ int run(const Flags& flags) {
   const std::function<Result<void>()> restores[] = {[&] { return layers.restore(); }, [&] { return images.restore(); },
                                                     [&] { return volumes.restore(); },
                                                     [&] { return networks.restore(); },
-                                                    [&] { return containers.restore(); }};
+                                                    [&] { return containers.restore(); },
+                                                    [&] {
+                                                      networks.finish_restore();
+                                                      return Result<void>{};
+                                                    }};
   for (const auto& restore : restores) {
     if (auto r = restore(); !r) {
       spdlog::error("restore: {}", r.error().message);

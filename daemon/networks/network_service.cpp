@@ -411,6 +411,15 @@ void NetworkService::disconnect(const std::string& cid) {
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
 }
 
+void NetworkService::finish_restore() {
+  std::lock_guard lk(mu_);
+  bool any = false;
+  for (const auto& [name, n] : nets_)
+    if (link_exists(n.bridge)) any = bridge_ready_[n.bridge] = true;
+  if (!any) return;
+  if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
+}
+
 void NetworkService::readopt(const std::string& cid, const Endpoint& e, pid_t pid,
                              const std::vector<std::string>& dns_upstreams) {
   std::lock_guard lk(mu_);

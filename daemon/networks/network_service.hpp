@@ -79,6 +79,10 @@ class NetworkService {
   bool has_embedded_dns(const std::string& network) const;
   // Its exit: address, ports and rules released, the host veth removed.
   void disconnect(const std::string& container_id);
+  // After every container has been reconciled at daemon start: our table
+  // rewritten from what still runs (rules of containers that died while
+  // the daemon was away go).
+  void finish_restore();
   // After a daemon restart, for containers still running.
   void readopt(const std::string& container_id, const Endpoint& endpoint, pid_t pid,
                const std::vector<std::string>& dns_upstreams);

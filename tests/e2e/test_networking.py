@@ -324,3 +324,19 @@ def test_links_add_hosts_entries_and_variables(daemon):
     assert p.returncode != 0 and "Cannot link to a non running container" in p.stderr
     daemon.cli("rm", db, check=True)
     daemon.cli("rmi", "linkimg", check=True)
+
+
+def test_rules_of_containers_that_died_while_the_daemon_was_away_go(daemon):
+    port = free_port()
+    cid = daemon.cli("run", "-d", "-p", "127.0.0.1:%d:80" % port, "busybox", "sleep", "300").stdout.strip()
+    pid = int(daemon.cli("inspect", "-f", "{{.State.Pid}}", cid).stdout.strip())
+    assert "dport %d" % port in os.popen("nft list chain ip %s ports" % daemon.nft_table).read()
+    daemon.stop()
+    os.kill(pid, 9)  # the container we started dies while no daemon watches
+    deadline = time.monotonic() + 10
+    while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    daemon.start()
+    assert daemon.cli("inspect", "-f", "{{.State.Status}}", cid).stdout.strip() == "exited"
+    assert "dnat" not in os.popen("nft list chain ip %s ports" % daemon.nft_table).read()
+    daemon.cli("rm", cid, check=True)
