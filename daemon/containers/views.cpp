@@ -169,6 +169,8 @@ bool matches_filters(const Container& c, const Filters& filters, const std::stri
         }
       } else if (key == "exited") any |= c.state.status == Status::Exited && std::to_string(c.state.exit_code) == v;
       else if (key == "ancestor") any |= image_name == v || c.image_id == v || c.image_id.substr(7).starts_with(v);
+      else if (key == "network")
+        any |= (c.endpoint ? c.endpoint->network : network_name(c)) == v;
       else if (key == "volume")
         for (const auto& m : c.mount_points) any |= (m.type == "volume" && m.name == v) || m.destination == v;
     }

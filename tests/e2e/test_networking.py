@@ -183,6 +183,7 @@ def test_user_defined_bridges_are_isolated_and_cleaned_up(daemon):
     assert "1 packets received" in daemon.cli("exec", a2, "ping", "-c", "1", "-W", "3", ip_a1).stdout
     assert "0 packets received" in daemon.cli("exec", b1, "ping", "-c", "1", "-W", "1", ip_a1).stdout
     assert "0 packets received" in daemon.cli("exec", a1, "ping", "-c", "1", "-W", "1", ip_b1).stdout
+    assert sorted(daemon.docker("ps", "-q", "--no-trunc", "-f", "network=mdk-net-a").stdout.split()) == sorted([a1, a2])
     containers = json.loads(daemon.docker("network", "inspect", "mdk-net-a").stdout)[0]["Containers"]
     assert sorted(containers) == sorted([a1, a2])
     names = {daemon.cli("inspect", "-f", "{{.Name}}", c).stdout.strip()[1:] for c in (a1, a2)}
