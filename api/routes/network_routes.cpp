@@ -58,6 +58,26 @@ void register_network_routes(Router& r, Backend& b) {
     if (!r2) return res.send_error(r2.error());
     res.send_empty(204);
   });
+  r.add("POST", "/networks/{id}/connect", [&b](Request& req, Responder& res) {
+    auto body = req.json_body();
+    if (!body) return res.send_error(body.error());
+    if (!body->is_object()) return res.send_error(Error::invalid("invalid JSON: body must be an object"));
+    const std::string container = body->value("Container", "");
+    if (container.empty()) return res.send_error(Error::invalid("no container specified"));
+    auto r2 = b.containers.connect_network(req.param("id"), container, body->value("EndpointConfig", json::object()));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(200);
+  });
+  r.add("POST", "/networks/{id}/disconnect", [&b](Request& req, Responder& res) {
+    auto body = req.json_body();
+    if (!body) return res.send_error(body.error());
+    if (!body->is_object()) return res.send_error(Error::invalid("invalid JSON: body must be an object"));
+    const std::string container = body->value("Container", "");
+    if (container.empty()) return res.send_error(Error::invalid("no container specified"));
+    auto r2 = b.containers.disconnect_network(req.param("id"), container, body->value("Force", false));
+    if (!r2) return res.send_error(r2.error());
+    res.send_empty(200);
+  });
   r.add("POST", "/networks/prune", [&b](Request& req, Responder& res) {
     auto filters = parse_filters(req.query_value("filters").value_or(""));
     if (!filters) return res.send_error(filters.error());

@@ -20,7 +20,8 @@ json Container::to_disk_json() const {
   j["HasBeenStartedBefore"] = has_been_started;
   j["MountPoints"] = json::array();
   for (const auto& m : mount_points) j["MountPoints"].push_back(m.to_disk_json());
-  if (endpoint) j["NetworkEndpoint"] = endpoint->to_disk_json();
+  j["NetworkEndpoints"] = json::array();
+  for (const auto& e : endpoints) j["NetworkEndpoints"].push_back(e.to_disk_json());
   j["EndpointsConfig"] = endpoints_config;
   j["State"] = {
       {"Status", std::string(to_string(state.status))},
@@ -49,7 +50,7 @@ Result<Container*> Container::from_disk_json(const json& j, Container& c) {
     if (j.contains("OverlayOptions")) c.overlay_options = j["OverlayOptions"].get<std::string>();
     c.has_been_started = j.value("HasBeenStartedBefore", false);
     for (const auto& m : j.value("MountPoints", json::array())) c.mount_points.push_back(volumes::MountPoint::from_disk_json(m));
-    if (j.contains("NetworkEndpoint")) c.endpoint = networks::Endpoint::from_disk_json(j["NetworkEndpoint"]);
+    for (const auto& e : j.value("NetworkEndpoints", json::array())) c.endpoints.push_back(networks::Endpoint::from_disk_json(e));
     c.endpoints_config = j.value("EndpointsConfig", json::object());
     const json& s = j.at("State");
     c.state.status = status_from_string(s.value("Status", "dead"));

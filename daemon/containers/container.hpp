@@ -38,8 +38,12 @@ struct Container {
   std::string rootfs_path;
   std::optional<std::string> overlay_options;
   std::vector<volumes::MountPoint> mount_points;  // resolved at create, in mount order
-  std::optional<networks::Endpoint> endpoint;      // on the bridge while it runs
-  nlohmann::json endpoints_config = nlohmann::json::object();  // NetworkingConfig.EndpointsConfig: aliases, --ip, --mac-address
+  // Its places on networks while it runs, in order of joining (eth0 first).
+  std::vector<networks::Endpoint> endpoints;
+  // NetworkingConfig.EndpointsConfig: the networks it joins at start (keyed
+  // by the name the user gave; NetworkMode's own first) with their
+  // aliases, --ip and --mac-address. network connect/disconnect edit it.
+  nlohmann::json endpoints_config = nlohmann::json::object();
   State state;
   bool has_been_started = false;
 
@@ -55,6 +59,11 @@ struct Container {
   std::string short_id() const { return id.substr(0, 12); }
   std::string bare_name() const { return name.empty() ? name : name.substr(1); }
   bool tty() const { return config.value("Tty", false); }
+  const networks::Endpoint* endpoint_on(const std::string& network) const {
+    for (const auto& e : endpoints)
+      if (e.network == network) return &e;
+    return nullptr;
+  }
 
   // config.v2.json: everything but HostConfig.
   nlohmann::json to_disk_json() const;

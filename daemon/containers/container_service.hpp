@@ -133,6 +133,12 @@ class ContainerService {
   // POST /exec/{id}/resize: sets the exec's pty size; ignored without a tty.
   Result<void> exec_resize(const std::string& exec_id, unsigned rows, unsigned cols);
 
+  // POST /networks/{id}/connect and /disconnect: live on a running
+  // container (an interface appears or vanishes), else for its next start.
+  Result<void> connect_network(const std::string& network, const std::string& container,
+                               const nlohmann::json& endpoint_config);
+  Result<void> disconnect_network(const std::string& network, const std::string& container, bool force);
+
   // Whether some container uses the image (for rmi); the container id if so.
   std::optional<std::string> image_user(const std::string& image_id) const;
   size_t count(Status status) const;
@@ -163,8 +169,12 @@ class ContainerService {
   };
   Result<std::vector<Link>> resolve_links(const Container& c);
   std::vector<std::string> dns_upstreams(const Container& c) const;
-  networks::EndpointRequest endpoint_request(const Container& c, const std::string& mode) const;
-  std::vector<uint32_t> lookup_name(const std::string& network, const std::string& name) const;
+  networks::EndpointRequest endpoint_request(const Container& c, const std::string& key) const;
+  // (EndpointsConfig key, network name) pairs, NetworkMode's network first.
+  Result<std::vector<std::pair<std::string, std::string>>> networks_to_join(const Container& c) const;
+  std::vector<uint32_t> lookup_name(const std::string& asker, const std::vector<std::string>& networks,
+                                    const std::string& name) const;
+  nlohmann::json networks_view(const Container& c) const;
   // A network's id by name ("" when it is not one of ours).
   std::string network_id(const std::string& name) const;
   // create: NetworkMode and port specs checked (404 unknown network/container, 400 bad ports).

@@ -31,6 +31,25 @@ class Rollback {
 };
 }  // namespace
 
+namespace {
+// EndpointsConfig with an entry for NetworkMode's network under its own
+// name (clients send "default", "bridge" or nothing for the default one):
+// the keys are then exactly the networks the container joins at start.
+json primary_network_first(const json& host_config, json endpoints) {
+  std::string mode = host_config.value("NetworkMode", "");
+  if (mode.empty() || mode == "default") mode = "bridge";
+  if (mode == "host" || mode == "none" || mode.rfind("container:", 0) == 0) return endpoints;
+  json primary = json::object();
+  for (const auto& key : {std::string("default"), std::string("bridge"), mode})
+    if (endpoints.contains(key) && (key == mode || mode == "bridge")) {
+      if (endpoints[key].is_object()) primary = endpoints[key];
+      endpoints.erase(key);
+    }
+  endpoints[mode] = primary;
+  return endpoints;
+}
+}  // namespace
+
 Result<CreateResult> ContainerService::create(const std::string& requested_name, json config, json host_config) {
   if (!config.is_object()) config = json::object();
   if (!host_config.is_object()) host_config = json::object();
@@ -58,8 +77,8 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   const bool hostname_given = !config.value("Hostname", "").empty();
   if (!hostname_given) config["Hostname"] = c->short_id();
   c->config = std::move(config);
-  c->endpoints_config = std::move(endpoints_config);
   c->host_config = std::move(host_config);
+  c->endpoints_config = primary_network_first(c->host_config, std::move(endpoints_config));
 
   TRY_VOID(check_network_config(*c));
   if (c->host_config.value("NetworkMode", "") == "host" && !hostname_given) {

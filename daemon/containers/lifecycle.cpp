@@ -20,7 +20,9 @@ ContainerService::ContainerService(const store::Paths& paths, images::ImageServi
     : paths_(paths), images_(images), layers_(layers), volumes_(volumes), networks_(networks), monitor_(monitor),
       options_(std::move(options)), store_(paths) {
   networks_.set_name_lookup(
-      [this](const std::string& network, const std::string& name) { return lookup_name(network, name); });
+      [this](const std::string& asker, const std::vector<std::string>& networks, const std::string& name) {
+        return lookup_name(asker, networks, name);
+      });
 }
 
 void ContainerService::watch_shim(const std::shared_ptr<Container>& c) {
@@ -111,7 +113,7 @@ void ContainerService::reconcile(const std::shared_ptr<Container>& c) {
     // Its volumes with a filesystem of their own are mounted again (a
     // restart unmounted them; the container's own mounts are unaffected).
     if (auto r = activate_volumes(*c); !r) spdlog::warn("container {}: {}", c->id, r.error().message);
-    if (c->endpoint) networks_.readopt(c->id, *c->endpoint, c->state.pid, dns_upstreams(*c));
+    for (const auto& e : c->endpoints) networks_.readopt(c->id, e, c->state.pid, dns_upstreams(*c));
     watch_shim(c);
   } else {
     on_shim_exit(c);  // reads the status the shim left, or records 255

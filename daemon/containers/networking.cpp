@@ -52,6 +52,24 @@ Result<void> ContainerService::check_network_config(const Container& c) {
   return {};
 }
 
+// The networks a bridge-mode container joins at start: the keys of its
+// EndpointsConfig (NetworkMode's first), by their current names.
+Result<std::vector<std::pair<std::string, std::string>>> ContainerService::networks_to_join(const Container& c) const {
+  const std::string mode = network_mode(c);
+  std::vector<std::string> keys;
+  if (c.endpoints_config.contains(mode)) keys.push_back(mode);
+  for (const auto& [key, v] : c.endpoints_config.items())
+    if (key != mode) keys.push_back(key);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& key : keys) {
+    TRY_ASSIGN(std::string name, networks_.resolve(key));
+    bool seen = false;
+    for (const auto& [k, n] : out) seen |= n == name;
+    if (!seen) out.emplace_back(key, name);
+  }
+  return out;
+}
+
 Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Spec& spec, UniqueFd& holder) {
   const std::string mode = network_mode(c);
   if (mode == "host") {
@@ -71,28 +89,50 @@ Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Sp
     set_network_path(spec, "/proc/" + std::to_string(pid) + "/ns/net");
     return {};
   }
-  std::string network = mode;
+  std::vector<std::pair<std::string, std::string>> joins;
   if (mode != "none") {
-    TRY_ASSIGN(network, networks_.resolve(mode));
+    TRY_ASSIGN(joins, networks_to_join(c));
   }
   TRY_ASSIGN(int fd, networks::new_netns());
   holder.reset(fd);
   set_network_path(spec, "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(fd));
-  if (mode == "none") return networks::loopback_up(fd);
+  // --net none, or disconnected from every network while stopped: only lo.
+  if (joins.empty()) return networks::loopback_up(fd);
   TRY_ASSIGN(auto ports, networks::port_requests(c.host_config, c.config));
-  TRY_ASSIGN(auto links, resolve_links(c));
-  TRY_ASSIGN(networks::Endpoint ep, networks_.connect(c.id, network, ports, fd, dns_upstreams(c), endpoint_request(c, mode)));
-  c.endpoint = ep;
+  // Legacy links (/etc/hosts lines, variables) belong to the default bridge;
+  // on user networks the embedded DNS answers link aliases.
+  std::vector<Link> links;
+  if (joins.front().second == "bridge") {
+    TRY_ASSIGN(links, resolve_links(c));
+  }
+  const auto upstreams = dns_upstreams(c);
+  bool embedded_dns = false;
+  for (size_t i = 0; i < joins.size(); ++i) {
+    const auto& [key, network] = joins[i];
+    networks::NetworkService::JoinOptions o;
+    if (i == 0) o.ports = ports;
+    o.dns_upstreams = upstreams;
+    o.request = endpoint_request(c, key);
+    o.ifname = "eth" + std::to_string(i);
+    o.default_route = i == 0;
+    auto ep = networks_.connect(c.id, network, fd, o);
+    if (!ep) {
+      leave_network(c);
+      return fail(ep.error());
+    }
+    c.endpoints.push_back(*ep);
+    embedded_dns |= networks_.has_embedded_dns(network);
+  }
   std::string extra_hosts;
   for (const auto& l : links) extra_hosts += networks::format_ipv4(l.ip) + "\t" + l.alias + " " + l.name + " " + l.short_id + "\n";
-  if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(ep.ip), extra_hosts); !r) {
+  if (auto r = write_hosts_file(paths_, c, networks::format_ipv4(c.endpoints.front().ip), extra_hosts); !r) {
     leave_network(c);
     return r;
   }
   // The legacy link variables (DB_PORT_80_TCP=tcp://ip:80, DB_NAME, DB_ENV_x).
   for (const auto& l : links) spec.process.env.insert(spec.process.env.end(), l.env.begin(), l.env.end());
   // On a user network the container asks the embedded DNS (Docker's 127.0.0.11).
-  if (networks_.has_embedded_dns(network)) {
+  if (embedded_dns) {
     if (auto r = write_resolv_file(paths_, c, {"127.0.0.11"}); !r) {
       leave_network(c);
       return r;
@@ -101,21 +141,16 @@ Result<void> ContainerService::join_network(Container& c, libcontainer::spec::Sp
   return {};
 }
 
-// NetworkingConfig.EndpointsConfig for the network joined (keyed by the
-// name the user gave; "default" for the default network, as the CLI sends).
-networks::EndpointRequest ContainerService::endpoint_request(const Container& c, const std::string& mode) const {
+// NetworkingConfig.EndpointsConfig for one network joined (keyed by the
+// name the user gave).
+networks::EndpointRequest ContainerService::endpoint_request(const Container& c, const std::string& key) const {
   networks::EndpointRequest r;
   const json& all = c.endpoints_config;
-  json e = json::object();
-  for (const std::string& key : {mode, std::string("default"), std::string("bridge")})
-    if (all.contains(key) && all[key].is_object()) {
-      e = all[key];
-      break;
-    }
+  const json e = all.contains(key) && all[key].is_object() ? all[key] : json::object();
   r.aliases = strings_of(e.value("Aliases", json()));
   if (e.contains("IPAMConfig") && e["IPAMConfig"].is_object()) r.ip = e["IPAMConfig"].value("IPv4Address", "");
   r.mac = e.value("MacAddress", "");
-  if (r.mac.empty()) r.mac = c.config.value("MacAddress", "");  // API before 1.44
+  if (r.mac.empty() && key == network_mode(c)) r.mac = c.config.value("MacAddress", "");  // API before 1.44
   return r;
 }
 
@@ -136,12 +171,13 @@ Result<std::vector<ContainerService::Link>> ContainerService::resolve_links(cons
     if (!other) return fail(Error::invalid("could not get container for " + target));
     std::lock_guard lk((*other)->mu);
     const Container& t = **other;
-    if (!t.state.running() || !t.endpoint)
+    const networks::Endpoint* te = t.endpoint_on("bridge");
+    if (!t.state.running() || !te)
       return fail(Error::invalid("Cannot link to a non running container: " + t.name + " AS " + c.name + "/" + alias));
-    Link l{alias, t.bare_name(), t.short_id(), t.endpoint->ip, {}};
+    Link l{alias, t.bare_name(), t.short_id(), te->ip, {}};
     std::string prefix = alias;
     for (auto& ch : prefix) ch = ch == '-' || ch == '.' ? '_' : char(std::toupper(static_cast<unsigned char>(ch)));
-    const std::string ip = networks::format_ipv4(t.endpoint->ip);
+    const std::string ip = networks::format_ipv4(te->ip);
     std::vector<std::pair<int, std::string>> ports;
     if (t.config.contains("ExposedPorts") && t.config["ExposedPorts"].is_object())
       for (const auto& [k, v] : t.config["ExposedPorts"].items()) {
@@ -190,22 +226,45 @@ std::vector<std::string> ContainerService::dns_upstreams(const Container& c) con
   return out;
 }
 
-// The embedded DNS's answers: containers on `network` by name, short or
-// full id (their addresses, all of them when several share a name).
-std::vector<uint32_t> ContainerService::lookup_name(const std::string& network, const std::string& name) const {
+namespace {
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return s;
+}
+// "/db:/web/alias" (as stored by Docker) or "db:alias" → target, alias.
+std::pair<std::string, std::string> split_link(const std::string& spec) {
+  const size_t colon = spec.find(':');
+  auto strip = [](std::string s) {
+    const size_t slash = s.rfind('/');
+    return slash == std::string::npos ? s : s.substr(slash + 1);
+  };
+  std::string target = strip(spec.substr(0, colon));
+  std::string alias = colon == std::string::npos ? target : strip(spec.substr(colon + 1));
+  return {target, alias};
+}
+}  // namespace
+
+// The embedded DNS's answers for container `asker`: containers on its
+// networks by name, short or full id, or alias (all of their addresses when
+// several share a name), and the asker's own --link aliases.
+std::vector<uint32_t> ContainerService::lookup_name(const std::string& asker, const std::vector<std::string>& networks,
+                                                    const std::string& name) const {
+  std::string target = name;
+  if (auto self = store_.find(asker)) {
+    std::lock_guard lk((*self)->mu);
+    for (const auto& spec : strings_of((*self)->host_config.value("Links", json())))
+      if (auto [t, alias] = split_link(spec); lower(alias) == name) target = lower(t);
+  }
   std::vector<uint32_t> out;
   for (const auto& c : store_.all()) {
     std::lock_guard lk(c->mu);
-    if (!c->endpoint || c->endpoint->network != network) continue;
-    std::string bare = c->bare_name();
-    std::transform(bare.begin(), bare.end(), bare.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    bool match = bare == name || c->id == name || (name.size() >= 12 && c->id.rfind(name, 0) == 0);
-    for (const auto& alias : c->endpoint->aliases) {
-      std::string a = alias;
-      std::transform(a.begin(), a.end(), a.begin(), [](unsigned char ch) { return std::tolower(ch); });
-      match |= a == name;
+    for (const auto& e : c->endpoints) {
+      if (std::find(networks.begin(), networks.end(), e.network) == networks.end()) continue;
+      bool match = lower(c->bare_name()) == target || c->id == target ||
+                   (target.size() >= 12 && c->id.rfind(target, 0) == 0);
+      for (const auto& alias : e.aliases) match |= lower(alias) == name;
+      if (match && std::find(out.begin(), out.end(), e.ip) == out.end()) out.push_back(e.ip);
     }
-    if (match) out.push_back(c->endpoint->ip);
   }
   return out;
 }
@@ -216,9 +275,8 @@ std::string ContainerService::network_id(const std::string& name) const {
 }
 
 void ContainerService::leave_network(Container& c) {
-  if (!c.endpoint) return;
-  networks_.disconnect(c.id);
-  c.endpoint.reset();
+  networks_.disconnect_all(c.id);
+  c.endpoints.clear();
 }
 
 }  // namespace mydocker::daemon::containers

@@ -44,13 +44,17 @@ std::string network_name(const Container& c) {
   return mode;
 }
 
-// One entry of NetworkSettings.Networks (and of ps's).
-json endpoint_view(const Container& c, const std::string& network_id) {
-  const auto& e = c.endpoint;
-  return {{"IPAMConfig", nullptr}, {"Links", nullptr},
-          {"Aliases", e && !e->aliases.empty() ? json(e->aliases) : json(nullptr)},
+// One entry of NetworkSettings.Networks (and of ps's); e is null for a
+// network the container joins when it starts.
+json endpoint_view(const networks::Endpoint* e, const json& config, const std::string& network_id) {
+  json ipam = nullptr;
+  if (config.is_object() && config.contains("IPAMConfig") && config["IPAMConfig"].is_object()) ipam = config["IPAMConfig"];
+  json aliases = config.is_object() && config.contains("Aliases") && config["Aliases"].is_array() && !config["Aliases"].empty()
+                     ? config["Aliases"]
+                     : json(nullptr);
+  return {{"IPAMConfig", ipam}, {"Links", nullptr}, {"Aliases", aliases},
           {"MacAddress", e ? e->mac : ""}, {"DriverOpts", nullptr}, {"NetworkID", network_id},
-          {"EndpointID", e ? c.id : ""}, {"Gateway", e ? networks::format_ipv4(e->gateway) : ""},
+          {"EndpointID", e ? e->id : ""}, {"Gateway", e ? networks::format_ipv4(e->gateway) : ""},
           {"IPAddress", e ? networks::format_ipv4(e->ip) : ""}, {"IPPrefixLen", e ? e->prefix : 0},
           {"IPv6Gateway", ""}, {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0}, {"DNSNames", nullptr}};
 }
@@ -61,8 +65,8 @@ json ports_view(const Container& c) {
   json ports = json::object();
   if (c.config.contains("ExposedPorts") && c.config["ExposedPorts"].is_object())
     for (const auto& [k, v] : c.config["ExposedPorts"].items()) ports[k.find('/') == std::string::npos ? k + "/tcp" : k] = nullptr;
-  if (c.endpoint)
-    for (const auto& p : c.endpoint->ports) {
+  for (const auto& e : c.endpoints)
+    for (const auto& p : e.ports) {
       const std::string key = std::to_string(p.container_port) + "/" + p.proto;
       if (!ports[key].is_array()) ports[key] = json::array();
       ports[key].push_back({{"HostIp", p.host_ip}, {"HostPort", std::to_string(p.host_port)}});
@@ -70,25 +74,12 @@ json ports_view(const Container& c) {
   return ports;
 }
 
-json network_settings(const Container& c, const std::string& network_id) {
-  const auto& e = c.endpoint;
-  json j = {{"Bridge", ""}, {"SandboxID", ""}, {"SandboxKey", ""}, {"Ports", ports_view(c)},
-            {"HairpinMode", false}, {"LinkLocalIPv6Address", ""}, {"LinkLocalIPv6PrefixLen", 0},
-            {"EndpointID", e ? c.id : ""}, {"Gateway", e ? networks::format_ipv4(e->gateway) : ""},
-            {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0},
-            {"IPAddress", e ? networks::format_ipv4(e->ip) : ""}, {"IPPrefixLen", e ? e->prefix : 0},
-            {"IPv6Gateway", ""}, {"MacAddress", e ? e->mac : ""}, {"Networks", json::object()}};
-  const std::string name = e ? e->network : network_name(c);
-  if (name.rfind("container:", 0) != 0) j["Networks"][name] = endpoint_view(c, network_id);
-  return j;
-}
-
 // ps's Ports: published ones with their host side, exposed ones without.
 json ps_ports(const Container& c) {
   json out = json::array();
   std::set<std::string> published;
-  if (c.endpoint)
-    for (const auto& p : c.endpoint->ports) {
+  for (const auto& e : c.endpoints)
+    for (const auto& p : e.ports) {
       out.push_back({{"IP", p.host_ip}, {"PrivatePort", p.container_port}, {"PublicPort", p.host_port}, {"Type", p.proto}});
       published.insert(std::to_string(p.container_port) + "/" + p.proto);
     }
@@ -100,6 +91,17 @@ json ps_ports(const Container& c) {
       out.push_back({{"PrivatePort", std::atoi(key.c_str())}, {"Type", key.substr(slash + 1)}});
     }
   return out;
+}
+
+json network_settings(const Container& c, json networks) {
+  // Docker fills the top-level fields from the default bridge only.
+  const networks::Endpoint* e = c.endpoint_on("bridge");
+  return {{"Bridge", ""}, {"SandboxID", ""}, {"SandboxKey", ""}, {"Ports", ports_view(c)},
+          {"HairpinMode", false}, {"LinkLocalIPv6Address", ""}, {"LinkLocalIPv6PrefixLen", 0},
+          {"EndpointID", e ? e->id : ""}, {"Gateway", e ? networks::format_ipv4(e->gateway) : ""},
+          {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0},
+          {"IPAddress", e ? networks::format_ipv4(e->ip) : ""}, {"IPPrefixLen", e ? e->prefix : 0},
+          {"IPv6Gateway", ""}, {"MacAddress", e ? e->mac : ""}, {"Networks", std::move(networks)}};
 }
 
 // HostConfig as Docker reports it: what the client sent, with Docker's
@@ -122,6 +124,34 @@ std::string command_string(const Container& c) {
   return cmd;
 }
 }  // namespace
+
+// NetworkSettings.Networks: where a running container is, or where a
+// stopped one goes when it starts.
+json ContainerService::networks_view(const Container& c) const {
+  json out = json::object();
+  const std::string mode = network_name(c);
+  if (mode.rfind("container:", 0) == 0) return out;
+  if (mode == "host" || mode == "none") {
+    out[mode] = endpoint_view(nullptr, json::object(), network_id(mode));
+    return out;
+  }
+  if (c.state.running()) {
+    for (const auto& e : c.endpoints) {
+      json config = json::object();
+      for (const auto& [k, v] : c.endpoints_config.items())
+        if (k == e.network || networks_.resolve(k).value_or("") == e.network) config = v;
+      json view = endpoint_view(&e, config, network_id(e.network));
+      if (!e.aliases.empty()) view["Aliases"] = e.aliases;
+      out[e.network] = view;
+    }
+    return out;
+  }
+  for (const auto& [k, v] : c.endpoints_config.items()) {
+    const std::string name = networks_.resolve(k).value_or(k);
+    out[name] = endpoint_view(nullptr, v, network_id(name));
+  }
+  return out;
+}
 
 Result<json> ContainerService::inspect(const std::string& name) {
   TRY_ASSIGN(auto c, find(name));
@@ -149,12 +179,12 @@ Result<json> ContainerService::inspect(const std::string& name) {
   j["GraphDriver"] = {{"Name", j["Driver"]}, {"Data", {{"MergedDir", c->rootfs_path}}}};
   j["Mounts"] = mounts_view(*c);
   j["Config"] = c->config;
-  j["NetworkSettings"] = network_settings(*c, network_id(c->endpoint ? c->endpoint->network : network_name(*c)));
+  j["NetworkSettings"] = network_settings(*c, networks_view(*c));
   return j;
 }
 
 namespace {
-bool matches_filters(const Container& c, const Filters& filters, const std::string& image_name) {
+bool matches_filters(const Container& c, const Filters& filters, const std::string& image_name, const json& networks) {
   for (const auto& [key, values] : filters) {
     if (values.empty()) continue;
     bool any = false;
@@ -170,7 +200,8 @@ bool matches_filters(const Container& c, const Filters& filters, const std::stri
       } else if (key == "exited") any |= c.state.status == Status::Exited && std::to_string(c.state.exit_code) == v;
       else if (key == "ancestor") any |= image_name == v || c.image_id == v || c.image_id.substr(7).starts_with(v);
       else if (key == "network")
-        any |= (c.endpoint ? c.endpoint->network : network_name(c)) == v;
+        for (const auto& [net, view] : networks.items())
+          any |= net == v || (!v.empty() && view.value("NetworkID", "").rfind(v, 0) == 0);
       else if (key == "volume")
         for (const auto& m : c.mount_points) any |= (m.type == "volume" && m.name == v) || m.destination == v;
     }
@@ -212,7 +243,8 @@ Result<json> ContainerService::list(const ListOptions& opt) {
     const bool show_all = opt.all || opt.limit > 0 || opt.filters.contains("status") || opt.filters.contains("exited");
     if (!show_all && !c->state.running()) continue;
     const std::string image_name = c->config.value("Image", "");
-    if (!matches_filters(*c, opt.filters, image_name)) continue;
+    json networks = networks_view(*c);
+    if (!matches_filters(*c, opt.filters, image_name, networks)) continue;
     json e;
     e["Id"] = c->id;
     e["Names"] = json::array({c->name});
@@ -227,8 +259,7 @@ Result<json> ContainerService::list(const ListOptions& opt) {
     e["Status"] = c->state.human_status(now);
     e["HostConfig"] = {{"NetworkMode", c->host_config.value("NetworkMode", "default")}};
     e["NetworkSettings"] = {{"Networks", json::object()}};
-    if (const std::string net = c->endpoint ? c->endpoint->network : network_name(*c); net.rfind("container:", 0) != 0)
-      e["NetworkSettings"]["Networks"][net] = endpoint_view(*c, network_id(net));
+    e["NetworkSettings"]["Networks"] = std::move(networks);
     e["Mounts"] = mounts_view(*c);
     if (opt.size) {
       e["SizeRw"] = 0;

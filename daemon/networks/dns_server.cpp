@@ -29,16 +29,16 @@ void put16(std::string& s, uint16_t v) {
   s.push_back(char(v & 0xff));
 }
 
-// One query relayed to an upstream resolver; the reply goes back to the
-// container's client. On its own short-lived thread: never holds the loop.
-void forward(int reply_socket, sockaddr_in client, std::string query, std::vector<std::string> upstreams) {
+// One query relayed to the upstream resolvers over UDP; the reply, or ""
+// when none answered.
+std::string ask_upstreams(const std::string& query, const std::vector<std::string>& upstreams) {
   for (const auto& up : upstreams) {
     const size_t colon = up.find(':');
     auto ip = parse_ipv4(up.substr(0, colon));
     if (!ip) continue;
     sockaddr_in to{};
     to.sin_family = AF_INET;
-    to.sin_port = htons(colon == std::string::npos ? 53 : uint16_t(std::stoi(up.substr(colon + 1))));
+    to.sin_port = htons(colon == std::string::npos ? 53 : uint16_t(std::atoi(up.c_str() + colon + 1)));
     to.sin_addr.s_addr = htonl(*ip);
     UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!s || ::sendto(s.get(), query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) continue;
@@ -46,11 +46,19 @@ void forward(int reply_socket, sockaddr_in client, std::string query, std::vecto
     if (::poll(&p, 1, 2000) != 1) continue;
     char buf[4096];
     ssize_t n = ::recv(s.get(), buf, sizeof buf, 0);
-    if (n <= 0) continue;
-    (void)::sendto(reply_socket, buf, size_t(n), 0, reinterpret_cast<sockaddr*>(&client), sizeof client);
-    return;
+    if (n > 0) return std::string(buf, size_t(n));
   }
+  return {};
 }
+
+// DNS over TCP: each message is preceded by its length (RFC 1035 4.2.2).
+std::string with_length(const std::string& message) {
+  std::string out;
+  put16(out, uint16_t(message.size()));
+  return out + message;
+}
+
+constexpr size_t kMaxTcpClients = 256;
 }  // namespace
 
 bool dns_question(const std::string& q, std::string& name, int& qtype) {
@@ -121,30 +129,171 @@ void DnsServer::set_lookup(NameLookup lookup) {
 
 Result<void> DnsServer::add(const std::string& cid, const std::string& network, int netns_fd,
                             std::vector<std::string> upstreams) {
-  TRY_ASSIGN(int fd, udp_socket_in_netns(netns_fd, *parse_ipv4("127.0.0.11"), 53));
+  {
+    std::lock_guard lk(mu_);
+    if (auto it = listeners_.find(cid); it != listeners_.end()) {
+      auto& nets = it->second.networks;
+      if (std::find(nets.begin(), nets.end(), network) == nets.end()) nets.push_back(network);
+      return {};
+    }
+  }
+  const uint32_t ip = *parse_ipv4("127.0.0.11");
+  TRY_ASSIGN(int udp, udp_socket_in_netns(netns_fd, ip, 53));
+  UniqueFd udp_fd(udp);
+  TRY_ASSIGN(int tcp, tcp_listener_in_netns(netns_fd, ip, 53));
   std::lock_guard lk(mu_);
-  Listener& l = listeners_[fd];
-  l.container_id = cid;
-  l.network = network;
-  l.socket.reset(fd);
+  Listener& l = listeners_[cid];
+  l.networks = {network};
+  l.udp = std::move(udp_fd);
+  l.tcp.reset(tcp);
   l.upstreams = std::move(upstreams);
+  watch_locked(l.udp.get(), Socket{Socket::Udp, cid, {}, {}});
+  watch_locked(l.tcp.get(), Socket{Socket::TcpListen, cid, {}, {}});
+  return {};
+}
+
+void DnsServer::watch_locked(int fd, Socket socket) {
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);
-  return {};
+  sockets_.insert_or_assign(fd, std::move(socket));
 }
 
-void DnsServer::remove(const std::string& cid) {
-  std::lock_guard lk(mu_);
-  for (auto it = listeners_.begin(); it != listeners_.end();) {
+void DnsServer::forget_locked(int fd) {
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  sockets_.erase(fd);  // closes a TCP client's fd
+}
+
+void DnsServer::close_listener_locked(const std::string& cid) {
+  for (auto it = sockets_.begin(); it != sockets_.end();) {
     if (it->second.container_id != cid) {
       ++it;
       continue;
     }
     ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->first, nullptr);
-    it = listeners_.erase(it);
+    it = sockets_.erase(it);
   }
+  listeners_.erase(cid);
+}
+
+void DnsServer::remove(const std::string& cid, const std::string& network) {
+  std::lock_guard lk(mu_);
+  auto it = listeners_.find(cid);
+  if (it == listeners_.end()) return;
+  auto& nets = it->second.networks;
+  nets.erase(std::remove(nets.begin(), nets.end(), network), nets.end());
+  if (nets.empty()) close_listener_locked(cid);
+}
+
+void DnsServer::remove_all(const std::string& cid) {
+  std::lock_guard lk(mu_);
+  close_listener_locked(cid);
+}
+
+DnsServer::Outcome DnsServer::answer_locally(const std::string& cid, const std::string& query, std::string& reply,
+                                             std::vector<std::string>& upstreams) {
+  std::string name;
+  int qtype = 0;
+  if (!dns_question(query, name, qtype)) return Outcome::Drop;
+  std::vector<std::string> networks;
+  NameLookup lookup;
+  {
+    std::lock_guard lk(mu_);
+    auto it = listeners_.find(cid);
+    if (it == listeners_.end()) return Outcome::Drop;
+    networks = it->second.networks;
+    upstreams = it->second.upstreams;
+    lookup = lookup_;
+  }
+  // Lookups run without our lock: they take containers' locks.
+  std::vector<uint32_t> ips = lookup ? lookup(cid, networks, name) : std::vector<uint32_t>{};
+  if (ips.empty()) return Outcome::Forward;
+  reply = dns_answer(query, ips, rotation_++);
+  return Outcome::Answered;
+}
+
+void DnsServer::on_udp(int fd, const std::string& cid) {
+  char buf[1500];
+  sockaddr_in from{};
+  socklen_t len = sizeof from;
+  ssize_t got = ::recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+  if (got <= 0) return;
+  std::string query(buf, size_t(got)), reply;
+  std::vector<std::string> upstreams;
+  switch (answer_locally(cid, query, reply, upstreams)) {
+    case Outcome::Drop: return;
+    case Outcome::Answered:
+      (void)::sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+      return;
+    case Outcome::Forward: break;
+  }
+  // On a short-lived thread, never holding the loop; the reply goes out
+  // through a duplicate (the listener may close meanwhile).
+  std::thread([out = UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)), from, query = std::move(query),
+               upstreams = std::move(upstreams)] {
+    const std::string reply = ask_upstreams(query, upstreams);
+    if (!reply.empty())
+      (void)::sendto(out.get(), reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&from), sizeof from);
+  }).detach();
+}
+
+void DnsServer::on_tcp_accept(int fd, const std::string& cid) {
+  UniqueFd client(::accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+  if (!client) return;
+  std::lock_guard lk(mu_);
+  if (sockets_.size() >= kMaxTcpClients) return;  // closed: the client retries
+  const int cfd = client.get();
+  watch_locked(cfd, Socket{Socket::TcpClient, cid, std::move(client), {}});
+}
+
+void DnsServer::on_tcp_data(int fd) {
+  char buf[4096];
+  const ssize_t got = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+  if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  std::vector<std::string> queries;
+  std::string cid;
+  {
+    std::lock_guard lk(mu_);
+    auto it = sockets_.find(fd);
+    if (it == sockets_.end()) return;
+    if (got <= 0) {
+      forget_locked(fd);
+      return;
+    }
+    std::string& pending = it->second.pending;
+    pending.append(buf, size_t(got));
+    while (pending.size() >= 2 && pending.size() >= 2u + be16(pending, 0)) {
+      queries.push_back(pending.substr(2, be16(pending, 0)));
+      pending.erase(0, 2u + be16(pending, 0));
+    }
+    cid = it->second.container_id;
+  }
+  std::vector<std::pair<std::string, std::vector<std::string>>> forwards;
+  for (const auto& q : queries) {
+    std::string reply;
+    std::vector<std::string> upstreams;
+    switch (answer_locally(cid, q, reply, upstreams)) {
+      case Outcome::Drop: break;
+      case Outcome::Answered: {
+        const std::string framed = with_length(reply);
+        (void)::send(fd, framed.data(), framed.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        break;
+      }
+      case Outcome::Forward: forwards.emplace_back(q, std::move(upstreams)); break;
+    }
+  }
+  if (forwards.empty()) return;
+  // Upstream answers are written through the connection's own duplicate:
+  // the client may be dropped from our table meanwhile.
+  std::thread([out = UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)), forwards = std::move(forwards)] {
+    for (const auto& [query, upstreams] : forwards) {
+      const std::string reply = ask_upstreams(query, upstreams);
+      if (reply.empty()) continue;
+      const std::string framed = with_length(reply);
+      (void)::send(out.get(), framed.data(), framed.size(), MSG_NOSIGNAL);
+    }
+  }).detach();
 }
 
 void DnsServer::loop() {
@@ -154,40 +303,22 @@ void DnsServer::loop() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return;
     for (int i = 0; i < n; ++i) {
-      if (events[i].data.fd == wake_.get()) return;
-      char buf[1500];
-      sockaddr_in from{};
-      socklen_t len = sizeof from;
-      std::string network;
-      std::vector<std::string> upstreams;
-      int fd = events[i].data.fd;
-      NameLookup lookup;
+      const int fd = events[i].data.fd;
+      if (fd == wake_.get()) return;
+      Socket::Kind kind;
+      std::string cid;
       {
         std::lock_guard lk(mu_);
-        auto it = listeners_.find(fd);
-        if (it == listeners_.end()) continue;
-        network = it->second.network;
-        upstreams = it->second.upstreams;
-        lookup = lookup_;
+        auto it = sockets_.find(fd);
+        if (it == sockets_.end()) continue;
+        kind = it->second.kind;
+        cid = it->second.container_id;
       }
-      ssize_t got = ::recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
-      if (got <= 0) continue;
-      const std::string query(buf, size_t(got));
-      std::string name;
-      int qtype = 0;
-      if (!dns_question(query, name, qtype)) continue;
-      // Lookups run without our lock: they take containers' locks.
-      std::vector<uint32_t> ips = lookup ? lookup(network, name) : std::vector<uint32_t>{};
-      if (ips.empty()) {
-        int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-        std::thread([dup, from, query, upstreams] {
-          forward(dup, from, query, upstreams);
-          ::close(dup);
-        }).detach();
-        continue;
+      switch (kind) {
+        case Socket::Udp: on_udp(fd, cid); break;
+        case Socket::TcpListen: on_tcp_accept(fd, cid); break;
+        case Socket::TcpClient: on_tcp_data(fd); break;
       }
-      const std::string reply = dns_answer(query, ips, rotation_++);
-      (void)::sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
     }
   }
 }

@@ -14,7 +14,8 @@ json Endpoint::to_disk_json() const {
   for (const auto& p : ports)
     ports_j.push_back({{"Proto", p.proto}, {"ContainerPort", p.container_port}, {"HostIp", p.host_ip}, {"HostPort", p.host_port}});
   return {{"Network", network}, {"IP", format_ipv4(ip)}, {"Gateway", format_ipv4(gateway)}, {"Prefix", prefix},
-          {"Mac", mac},         {"HostVeth", host_veth}, {"Ports", ports_j}, {"Aliases", aliases}};
+          {"Mac", mac},         {"HostVeth", host_veth}, {"Ports", ports_j}, {"Aliases", aliases},
+          {"Interface", ifname}, {"Id", id}};
 }
 
 Endpoint Endpoint::from_disk_json(const json& j) {
@@ -25,6 +26,8 @@ Endpoint Endpoint::from_disk_json(const json& j) {
   e.prefix = j.value("Prefix", 0);
   e.mac = j.value("Mac", "");
   e.host_veth = j.value("HostVeth", "");
+  e.ifname = j.value("Interface", "eth0");
+  e.id = j.value("Id", "");
   e.aliases = j.value("Aliases", std::vector<std::string>{});
   for (const auto& p : j.value("Ports", json::array()))
     e.ports.push_back({p.value("Proto", "tcp"), p.value("ContainerPort", 0), p.value("HostIp", ""), p.value("HostPort", 0)});

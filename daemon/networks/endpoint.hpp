@@ -19,10 +19,12 @@ struct PortMapping {
 };
 
 struct Endpoint {
+  std::string id;  // Docker's EndpointID: 64 hex digits, new for every join
   std::string network = "bridge";
   uint32_t ip = 0, gateway = 0;
   int prefix = 0;
-  std::string mac, host_veth;
+  std::string mac, host_veth;   // host_veth: "" for macvlan
+  std::string ifname = "eth0";  // inside the container: eth0, eth1, ... in order of joining
   std::vector<PortMapping> ports;
   std::vector<std::string> aliases;  // --network-alias: names the embedded DNS answers too
 

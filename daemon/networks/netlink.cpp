@@ -8,6 +8,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 #include <sched.h>
@@ -112,12 +113,19 @@ Result<void> in_netns(int netns_fd, const std::function<Result<void>()>& fn) {
   return result;
 }
 
-Result<void> configure_inside(const VethPlan& p, const std::string& peer) {
+// Inside the namespace: lo up, the new link renamed, addressed, routed.
+struct InsidePlan {
+  std::string temp_name, ifname, mac;
+  uint32_t ip = 0, gateway = 0;
+  int prefix = 0;
+};
+
+Result<void> configure_inside(const InsidePlan& p) {
   TRY_ASSIGN(Sock s, connect_route());
   TRY_ASSIGN(Link lo, get_link(s.get(), "lo"));
   TRY_VOID(set_up(s.get(), lo.get()));
-  TRY_ASSIGN(Link l, get_link(s.get(), peer));
-  TRY_VOID(set_up(s.get(), l.get(), "eth0", p.mac));
+  TRY_ASSIGN(Link l, get_link(s.get(), p.temp_name));
+  TRY_VOID(set_up(s.get(), l.get(), p.ifname.c_str(), p.mac));
   const int idx = rtnl_link_get_ifindex(l.get());
   TRY_VOID(add_address(s.get(), idx, p.ip, p.prefix));
   if (p.gateway) TRY_VOID(add_default_route(s.get(), idx, p.gateway));
@@ -142,6 +150,36 @@ Result<void> ensure_bridge(const std::string& name, uint32_t gateway, int prefix
     if (!existing) return fail(existing.error());
   }
   TRY_VOID(add_address(s.get(), rtnl_link_get_ifindex(existing->get()), gateway, prefix));
+  return set_up(s.get(), existing->get());
+}
+
+Result<void> ensure_dummy(const std::string& name) {
+  TRY_ASSIGN(Sock s, connect_route());
+  auto existing = get_link(s.get(), name);
+  if (!existing) {
+    Link d(rtnl_link_alloc());
+    rtnl_link_set_type(d.get(), "dummy");
+    rtnl_link_set_name(d.get(), name.c_str());
+    int e = rtnl_link_add(s.get(), d.get(), NLM_F_CREATE | NLM_F_EXCL);
+    if (e == -NLE_OPNOTSUPP) {
+      // A kernel without the dummy driver: a veth pair whose other end
+      // stays unused on the host is a parent with a carrier just the same.
+      Link veth(rtnl_link_veth_alloc());
+      rtnl_link_set_name(veth.get(), name.c_str());
+      const std::string peer_name = "dmp" + name.substr(name.size() > 12 ? name.size() - 12 : 0);
+      rtnl_link* peer = rtnl_link_veth_get_peer(veth.get());
+      rtnl_link_set_name(peer, peer_name.c_str());
+      rtnl_link_put(peer);
+      e = rtnl_link_add(s.get(), veth.get(), NLM_F_CREATE | NLM_F_EXCL);
+      if (e >= 0) {
+        auto peer_link = get_link(s.get(), peer_name);
+        if (peer_link) (void)set_up(s.get(), peer_link->get());
+      }
+    }
+    if (e < 0 && e != -NLE_EXIST) return fail(nl_error(e, "create dummy link " + name));
+    existing = get_link(s.get(), name);
+    if (!existing) return fail(existing.error());
+  }
   return set_up(s.get(), existing->get());
 }
 
@@ -178,11 +216,43 @@ Result<void> create_endpoint(const VethPlan& p) {
     undo();
     return r;
   }
-  if (auto r = in_netns(p.netns_fd, [&] { return configure_inside(p, peer); }); !r) {
+  const InsidePlan inside{peer, p.ifname, p.mac, p.ip, p.gateway, p.prefix};
+  if (auto r = in_netns(p.netns_fd, [&] { return configure_inside(inside); }); !r) {
     undo();
     return r;
   }
   return {};
+}
+
+bool valid_macvlan_mode(const std::string& mode) {
+  return mode == "bridge" || mode == "private" || mode == "vepa" || mode == "passthru";
+}
+
+Result<void> create_macvlan_endpoint(const MacvlanPlan& p) {
+  if (!valid_macvlan_mode(p.mode)) return fail(Error::invalid("unknown macvlan mode: " + p.mode));
+  TRY_ASSIGN(Sock s, connect_route());
+  TRY_ASSIGN(Link parent, get_link(s.get(), p.parent));
+  // Made inside the namespace at once under a name unique there: nothing
+  // of it is ever visible on the host.
+  const std::string temp = "mv" + p.ifname;
+  Link mv(rtnl_link_macvlan_alloc());
+  rtnl_link_set_name(mv.get(), temp.c_str());
+  rtnl_link_set_link(mv.get(), rtnl_link_get_ifindex(parent.get()));
+  rtnl_link_macvlan_set_mode(mv.get(), uint32_t(rtnl_link_macvlan_str2mode(p.mode.c_str())));
+  rtnl_link_set_ns_fd(mv.get(), p.netns_fd);
+  if (int e = rtnl_link_add(s.get(), mv.get(), NLM_F_CREATE | NLM_F_EXCL); e < 0)
+    return fail(nl_error(e, "create macvlan on " + p.parent));
+  const InsidePlan inside{temp, p.ifname, p.mac, p.ip, p.gateway, p.prefix};
+  if (auto r = in_netns(p.netns_fd, [&] { return configure_inside(inside); }); !r) {
+    (void)delete_link_in_netns(p.netns_fd, temp);
+    (void)delete_link_in_netns(p.netns_fd, p.ifname);
+    return r;
+  }
+  return {};
+}
+
+Result<void> delete_link_in_netns(int netns_fd, const std::string& name) {
+  return in_netns(netns_fd, [&] { return delete_link(name); });
 }
 
 Result<int> new_netns() {
@@ -199,16 +269,19 @@ Result<int> new_netns() {
   return result;
 }
 
-Result<int> udp_socket_in_netns(int netns_fd, uint32_t ip, int port) {
+namespace {
+Result<int> socket_in_netns(int netns_fd, int type, uint32_t ip, int port) {
   int fd = -1;
   TRY_VOID(in_netns(netns_fd, [&]() -> Result<void> {
-    fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    fd = ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return fail(Error::from_errno(errno, "socket"));
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(uint16_t(port));
     a.sin_addr.s_addr = htonl(ip);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    const int one = 1;
+    if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || (type == SOCK_STREAM && ::listen(fd, 64) != 0)) {
       const int e = errno;
       ::close(fd);
       fd = -1;
@@ -217,6 +290,15 @@ Result<int> udp_socket_in_netns(int netns_fd, uint32_t ip, int port) {
     return {};
   }));
   return fd;
+}
+}  // namespace
+
+Result<int> udp_socket_in_netns(int netns_fd, uint32_t ip, int port) {
+  return socket_in_netns(netns_fd, SOCK_DGRAM, ip, port);
+}
+
+Result<int> tcp_listener_in_netns(int netns_fd, uint32_t ip, int port) {
+  return socket_in_netns(netns_fd, SOCK_STREAM, ip, port);
 }
 
 Result<void> loopback_up(int netns_fd) {

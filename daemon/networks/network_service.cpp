@@ -71,6 +71,8 @@ std::map<std::string, std::string> string_map(const json& j) {
 
 json BridgeNetwork::to_disk_json() const {
   return {{"Name", name},           {"Id", id},
+          {"Driver", driver},       {"Parent", parent},
+          {"MacvlanMode", macvlan_mode},
           {"Bridge", bridge},       {"Subnet", subnet.str()},
           {"Gateway", format_ipv4(gateway)},
           {"IPRange", ip_range ? ip_range->str() : ""},
@@ -84,6 +86,9 @@ BridgeNetwork BridgeNetwork::from_disk_json(const json& j) {
   n.name = j.value("Name", "");
   n.id = j.value("Id", "");
   n.bridge = j.value("Bridge", "");
+  n.driver = j.value("Driver", "bridge");
+  n.parent = j.value("Parent", "");
+  n.macvlan_mode = j.value("MacvlanMode", "");
   n.subnet = parse_subnet(j.value("Subnet", "")).value_or(Subnet{});
   n.gateway = parse_ipv4(j.value("Gateway", "")).value_or(0);
   if (auto r = parse_subnet(j.value("IPRange", ""))) n.ip_range = r;
@@ -177,7 +182,8 @@ Result<std::string> NetworkService::resolve(const std::string& key) const {
 
 Result<std::string> NetworkService::create(const NetworkCreate& r) {
   if (r.name.empty()) return fail(Error::invalid("network name must not be empty"));
-  if (r.driver != "bridge") return fail(Error::not_found("plugin \"" + r.driver + "\" not found"));
+  if (r.driver != "bridge" && r.driver != "macvlan")
+    return fail(Error::not_found("plugin \"" + r.driver + "\" not found"));
   std::lock_guard lk(mu_);
   if (nets_.count(r.name) || r.name == "host" || r.name == "none")
     return fail(Error::conflict("network with name " + r.name + " already exists"));
@@ -188,10 +194,15 @@ Result<std::string> NetworkService::create(const NetworkCreate& r) {
   n.labels = r.labels;
   n.options = r.options;
   n.created_ns = timeutil::now_ns();
-  n.bridge = r.options.count("com.docker.network.bridge.name") ? r.options.at("com.docker.network.bridge.name")
-                                                                : "br-" + n.id.substr(0, 12);
-  for (const auto& [name, other] : nets_)
-    if (other.bridge == n.bridge) return fail(Error::conflict("bridge " + n.bridge + " is already used by network " + name));
+  n.driver = r.driver;
+  if (n.driver == "macvlan") {
+    TRY_VOID(check_macvlan_locked(n, r.options));
+  } else {
+    n.bridge = r.options.count("com.docker.network.bridge.name") ? r.options.at("com.docker.network.bridge.name")
+                                                                  : "br-" + n.id.substr(0, 12);
+    for (const auto& [name, other] : nets_)
+      if (other.bridge == n.bridge) return fail(Error::conflict("bridge " + n.bridge + " is already used by network " + name));
+  }
   if (r.subnet.empty()) {
     if (!r.ip_range.empty() || !r.gateway.empty())
       return fail(Error::invalid("ip-range and gateway need a subnet"));
@@ -225,6 +236,27 @@ Result<std::string> NetworkService::create(const NetworkCreate& r) {
   return n.id;
 }
 
+// Docker's macvlan rules: a parent on the host, one network per parent,
+// a known mode. Without a parent the network gets a dummy link of its own.
+Result<void> NetworkService::check_macvlan_locked(BridgeNetwork& n, const std::map<std::string, std::string>& options) const {
+  auto opt = [&](const char* key) { return options.count(key) ? options.at(key) : std::string(); };
+  n.macvlan_mode = opt("macvlan_mode").empty() ? "bridge" : opt("macvlan_mode");
+  if (!valid_macvlan_mode(n.macvlan_mode))
+    return fail(Error::invalid("requested macvlan mode '" + n.macvlan_mode +
+                               "' is not valid, 'bridge' mode is the macvlan driver default"));
+  n.parent = opt("parent");
+  if (n.parent.empty()) {
+    n.parent = "dm-" + n.id.substr(0, 12);
+    n.bridge = n.parent;  // ours: made with the network's first container, removed with it
+  } else if (!link_exists(n.parent)) {
+    return fail(Error::invalid("-o parent interface was not found on the host: " + n.parent));
+  }
+  for (const auto& [name, other] : nets_)
+    if (other.driver == "macvlan" && other.parent == n.parent)
+      return fail(Error::forbidden("network " + name + " is already using parent interface " + n.parent));
+  return {};
+}
+
 Result<void> NetworkService::remove(const std::string& key) {
   std::lock_guard lk(mu_);
   if (key == "host" || key == "none" || key == "bridge" || (key.size() >= 12 && (fixed_ids_["host"].rfind(key, 0) == 0 ||
@@ -233,7 +265,7 @@ Result<void> NetworkService::remove(const std::string& key) {
   const BridgeNetwork* n = find_locked(key);
   if (!n) return fail(Error::not_found("network " + key + " not found"));
   if (n->is_default) return fail(Error::forbidden(n->name + " is a pre-defined network and cannot be removed"));
-  for (const auto& [cid, a] : active_)
+  for (const auto& [key, a] : active_)
     if (a.endpoint.network == n->name)
       return fail(Error::conflict("error while removing network: network " + n->name + " id " + n->id +
                                   " has active endpoints"));
@@ -241,7 +273,7 @@ Result<void> NetworkService::remove(const std::string& key) {
   nets_.erase(name);
   bridge_ready_.erase(bridge);
   TRY_VOID(save_locked());
-  (void)delete_link(bridge);
+  if (!bridge.empty()) (void)delete_link(bridge);  // a bridge or a macvlan's dummy parent of ours
   return sync_rules_locked();
 }
 
@@ -252,7 +284,7 @@ std::vector<std::string> NetworkService::prune(const std::map<std::string, std::
     for (const auto& [name, n] : nets_) {
       if (n.is_default) continue;
       bool used = false;
-      for (const auto& [cid, a] : active_) used |= a.endpoint.network == name;
+      for (const auto& [key, a] : active_) used |= a.endpoint.network == name;
       if (used) continue;
       if (auto it = filters.find("label"); it != filters.end()) {
         bool ok = true;
@@ -273,6 +305,12 @@ std::vector<std::string> NetworkService::prune(const std::map<std::string, std::
 }
 
 Result<void> NetworkService::ensure_bridge_locked(BridgeNetwork& n) {
+  if (n.driver == "macvlan") {
+    if (n.parent == n.bridge) return ensure_dummy(n.parent);
+    if (!link_exists(n.parent))
+      return fail(Error::invalid("-o parent interface was not found on the host: " + n.parent));
+    return {};
+  }
   if (bridge_ready_[n.bridge] && link_exists(n.bridge)) return {};
   if (n.auto_subnet && !link_exists(n.bridge)) {
     // Making the bridge now: the pool chosen earlier may have been taken
@@ -298,7 +336,7 @@ Result<uint32_t> NetworkService::allocate_ip_locked(const BridgeNetwork& n) cons
   for (uint32_t ip = range.network; ip <= range.broadcast(); ++ip) {
     if (ip == n.gateway || ip == n.subnet.network || ip == n.subnet.broadcast()) continue;
     bool used = false;
-    for (const auto& [id, a] : active_) used |= a.endpoint.network == n.name && a.endpoint.ip == ip;
+    for (const auto& [key, a] : active_) used |= a.endpoint.network == n.name && a.endpoint.ip == ip;
     if (!used) return ip;
   }
   return fail(Error::unavailable("no available IPv4 addresses on network " + n.name));
@@ -330,8 +368,8 @@ Result<void> NetworkService::reserve_ports_locked(std::vector<PortMapping>& port
 Result<void> NetworkService::sync_rules_locked() {
   NatState st{table_name(), {}, {}};
   for (const auto& [name, n] : nets_)
-    if (bridge_ready_[n.bridge]) st.bridges.push_back({n.bridge, n.subnet, n.internal});
-  for (const auto& [id, a] : active_)
+    if (n.driver == "bridge" && bridge_ready_[n.bridge]) st.bridges.push_back({n.bridge, n.subnet, n.internal});
+  for (const auto& [key, a] : active_)
     for (const auto& p : a.endpoint.ports)
       st.forwards.push_back({p.proto, p.host_ip == "0.0.0.0" ? 0 : parse_ipv4(p.host_ip).value_or(0), p.host_port,
                              a.endpoint.ip, p.container_port});
@@ -344,16 +382,17 @@ bool NetworkService::has_embedded_dns(const std::string& network) const {
   return it != nets_.end() && !it->second.is_default;
 }
 
-Result<Endpoint> NetworkService::connect(const std::string& cid, const std::string& network,
-                                         const std::vector<PortMapping>& ports, int netns_fd,
-                                         const std::vector<std::string>& dns_upstreams, const EndpointRequest& request) {
+Result<Endpoint> NetworkService::connect(const std::string& cid, const std::string& network, int netns_fd,
+                                         const JoinOptions& o) {
   std::lock_guard lk(mu_);
   auto it = nets_.find(network);
   if (it == nets_.end()) return fail(Error::not_found("network " + network + " not found"));
   BridgeNetwork& n = it->second;
+  if (active_.count({cid, n.name})) return fail(Error::forbidden("endpoint already exists in network " + n.name));
   TRY_VOID(ensure_bridge_locked(n));
   Active a;
   a.endpoint.network = n.name;
+  const EndpointRequest& request = o.request;
   if (!request.ip.empty()) {
     if (n.is_default)
       return fail(Error::invalid("user specified IP address is supported on user defined networks only"));
@@ -361,7 +400,7 @@ Result<Endpoint> NetworkService::connect(const std::string& cid, const std::stri
     if (!ip) return fail(Error::invalid("invalid IPv4 address: " + request.ip));
     if (!n.subnet.contains(*ip) || *ip == n.gateway || *ip == n.subnet.network || *ip == n.subnet.broadcast())
       return fail(Error::invalid("no configured subnet or ip-range contain the IP address " + request.ip));
-    for (const auto& [id, other] : active_)
+    for (const auto& [key, other] : active_)
       if (other.endpoint.network == n.name && other.endpoint.ip == *ip)
         return fail(Error::conflict("Address already in use"));
     a.endpoint.ip = *ip;
@@ -372,50 +411,89 @@ Result<Endpoint> NetworkService::connect(const std::string& cid, const std::stri
   a.endpoint.prefix = n.subnet.prefix;
   a.endpoint.mac = request.mac.empty() ? mac_for(a.endpoint.ip) : request.mac;
   a.endpoint.aliases = request.aliases;
-  a.endpoint.host_veth = "veth" + random_hex_id().substr(0, 7);
-  a.endpoint.ports = ports;
-  TRY_VOID(reserve_ports_locked(a.endpoint.ports, a.reservations));
+  a.endpoint.ifname = o.ifname;
+  a.endpoint.id = random_hex_id();
   // An internal network has no way out: no default route.
-  TRY_VOID(create_endpoint({a.endpoint.host_veth, n.bridge, netns_fd, a.endpoint.ip, a.endpoint.prefix,
-                            n.internal ? 0u : a.endpoint.gateway, a.endpoint.mac}));
-  Endpoint result = a.endpoint;
+  const uint32_t route_via = n.internal || !o.default_route ? 0u : a.endpoint.gateway;
+  if (n.driver == "macvlan") {
+    // Published ports mean nothing on a macvlan: the container is on the LAN.
+    TRY_VOID(create_macvlan_endpoint({n.parent, n.macvlan_mode, netns_fd, o.ifname, a.endpoint.ip,
+                                      a.endpoint.prefix, route_via, a.endpoint.mac}));
+    a.netns.reset(::fcntl(netns_fd, F_DUPFD_CLOEXEC, 0));
+  } else {
+    a.endpoint.host_veth = "veth" + random_hex_id().substr(0, 7);
+    a.endpoint.ports = o.ports;
+    TRY_VOID(reserve_ports_locked(a.endpoint.ports, a.reservations));
+    TRY_VOID(create_endpoint({a.endpoint.host_veth, n.bridge, netns_fd, o.ifname, a.endpoint.ip, a.endpoint.prefix,
+                              route_via, a.endpoint.mac}));
+  }
+  const Endpoint result = a.endpoint;
+  auto undo_link = [&] {
+    if (!result.host_veth.empty()) (void)delete_link(result.host_veth);
+    else (void)delete_link_in_netns(netns_fd, result.ifname);
+  };
   if (!n.is_default) {
-    if (auto r = dns_.add(cid, n.name, netns_fd, dns_upstreams); !r) {
-      (void)delete_link(result.host_veth);
+    if (auto r = dns_.add(cid, n.name, netns_fd, o.dns_upstreams); !r) {
+      undo_link();
       return fail(r.error());
     }
   }
-  active_[cid] = std::move(a);
+  active_[{cid, n.name}] = std::move(a);
   // The table only changes with published ports: most starts skip nftables.
   if (result.ports.empty()) return result;
   if (auto r = sync_rules_locked(); !r) {
-    (void)delete_link(result.host_veth);
-    dns_.remove(cid);
-    active_.erase(cid);
+    undo_link();
+    dns_.remove(cid, n.name);
+    active_.erase({cid, n.name});
     (void)sync_rules_locked();
     return fail(r.error());
   }
   return result;
 }
 
-void NetworkService::disconnect(const std::string& cid) {
-  std::lock_guard lk(mu_);
-  auto it = active_.find(cid);
+void NetworkService::release_locked(const std::string& cid, const std::string& network, int netns_fd) {
+  auto it = active_.find({cid, network});
   if (it == active_.end()) return;
-  // Normally gone with the container's namespace already.
-  (void)delete_link(it->second.endpoint.host_veth);
-  dns_.remove(cid);
-  const bool had_ports = !it->second.endpoint.ports.empty();
+  const Endpoint& e = it->second.endpoint;
+  // A veth pair goes with its host end; a macvlan lives only in the
+  // container's namespace (and goes with it at exit).
+  if (!e.host_veth.empty()) (void)delete_link(e.host_veth);
+  else if (netns_fd >= 0 || it->second.netns)
+    (void)delete_link_in_netns(netns_fd >= 0 ? netns_fd : it->second.netns.get(), e.ifname);
+  dns_.remove(cid, network);
+  const bool had_ports = !e.ports.empty();
   active_.erase(it);
   if (!had_ports) return;
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
+}
+
+void NetworkService::disconnect(const std::string& cid, const std::string& network, int netns_fd) {
+  std::lock_guard lk(mu_);
+  release_locked(cid, network, netns_fd);
+}
+
+void NetworkService::disconnect_all(const std::string& cid) {
+  std::lock_guard lk(mu_);
+  std::vector<std::string> joined;
+  for (const auto& [key, a] : active_)
+    if (key.first == cid) joined.push_back(key.second);
+  for (const auto& network : joined) release_locked(cid, network, -1);
+  dns_.remove_all(cid);
+}
+
+std::string NetworkService::fixed_network(const std::string& key) const {
+  std::lock_guard lk(mu_);
+  if (nets_.count(key)) return "";
+  for (const char* fixed : {"host", "none"})
+    if (key == fixed || (key.size() >= 12 && fixed_ids_.at(fixed).rfind(key, 0) == 0)) return fixed;
+  return "";
 }
 
 void NetworkService::finish_restore() {
   std::lock_guard lk(mu_);
   bool any = false;
   for (const auto& [name, n] : nets_)
-    if (link_exists(n.bridge)) any = bridge_ready_[n.bridge] = true;
+    if (n.driver == "bridge" && link_exists(n.bridge)) any = bridge_ready_[n.bridge] = true;
   if (!any) return;
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
 }
@@ -431,10 +509,11 @@ void NetworkService::readopt(const std::string& cid, const Endpoint& e, pid_t pi
   }
   Active a;
   a.endpoint = e;
+  if (e.host_veth.empty()) a.netns.reset(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
   auto ports = e.ports;
   // The same host ports again; one taken meanwhile is reported, not fatal.
   if (auto r = reserve_ports_locked(ports, a.reservations); !r) spdlog::warn("container {}: {}", cid, r.error().message);
-  active_[cid] = std::move(a);
+  active_[{cid, e.network}] = std::move(a);
   if (auto it = nets_.find(e.network); it != nets_.end())
     if (auto r = ensure_bridge_locked(it->second); !r) spdlog::warn("network {}: {}", e.network, r.error().message);
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
@@ -448,7 +527,7 @@ json NetworkService::network_json_locked(const std::string& name) const {
   j["Id"] = n ? n->id : fixed_ids_.at(name);
   j["Created"] = timeutil::format_rfc3339_nano(n && n->created_ns ? n->created_ns : 0);
   j["Scope"] = "local";
-  j["Driver"] = n ? "bridge" : name == "host" ? "host" : "null";
+  j["Driver"] = n ? n->driver : name == "host" ? "host" : "null";
   j["EnableIPv4"] = true;
   j["EnableIPv6"] = false;
   json ipam_config = json::array();
@@ -464,10 +543,10 @@ json NetworkService::network_json_locked(const std::string& name) const {
   j["ConfigFrom"] = {{"Network", ""}};
   j["ConfigOnly"] = false;
   json containers = json::object();
-  for (const auto& [id, a] : active_)
+  for (const auto& [key, a] : active_)
     if (a.endpoint.network == name)
-      containers[id] = {{"Name", ""},
-                        {"EndpointID", id},
+      containers[key.first] = {{"Name", ""},
+                        {"EndpointID", a.endpoint.id},
                         {"MacAddress", a.endpoint.mac},
                         {"IPv4Address", format_ipv4(a.endpoint.ip) + "/" + std::to_string(a.endpoint.prefix)},
                         {"IPv6Address", ""}};

@@ -1,8 +1,9 @@
 #pragma once
 // The engine behind container networking and /networks: bridge networks
 // (the default `bridge` and user-defined ones, each a Linux bridge of ours
-// with its subnet, sequential addresses and published ports) and the fixed
-// `host` and `none` networks. One lock; the netlink and nftables work for a
+// with its subnet, sequential addresses and published ports), macvlan
+// networks (containers on a parent interface's LAN) and the fixed `host`
+// and `none` networks. A container may be on several networks at once. One lock; the netlink and nftables work for a
 // container happens at its start and exit. Networks persist in
 // <data-root>/network/networks.json, written atomically.
 #include <map>
@@ -27,7 +28,9 @@ struct BridgeOptions {
 };
 
 struct BridgeNetwork {
-  std::string name, id, bridge;
+  std::string name, id, bridge;  // bridge: "" for macvlan
+  std::string driver = "bridge";  // or "macvlan"
+  std::string parent, macvlan_mode;  // macvlan only
   Subnet subnet;
   uint32_t gateway = 0;
   std::optional<Subnet> ip_range;  // where container addresses come from
@@ -65,20 +68,31 @@ class NetworkService {
   // The name of a bridge network (by name, id or id prefix), for starts.
   Result<std::string> resolve(const std::string& name_or_id) const;
 
-  // A container on a bridge network starting: an address, a veth pair whose
-  // far end becomes eth0 in netns_fd, its ports reserved and forwarded.
+  // A container joining a network (at its start, or live): an address and
+  // an interface `ifname` in netns_fd (the far end of a veth pair on the
+  // bridge, or a macvlan on the parent), its ports reserved and forwarded.
+  // Only a container's first network gives it a default route.
   // Nothing is left behind on failure.
   // On a user-defined network the embedded DNS answers in netns_fd too,
   // forwarding what it does not know to dns_upstreams.
-  Result<Endpoint> connect(const std::string& container_id, const std::string& network,
-                           const std::vector<PortMapping>& ports, int netns_fd,
-                           const std::vector<std::string>& dns_upstreams = {}, const EndpointRequest& request = {});
+  struct JoinOptions {
+    std::vector<PortMapping> ports;
+    std::vector<std::string> dns_upstreams;
+    EndpointRequest request;
+    std::string ifname = "eth0";
+    bool default_route = true;
+  };
+  Result<Endpoint> connect(const std::string& container_id, const std::string& network, int netns_fd,
+                           const JoinOptions& options);
   // Names to addresses for the embedded DNS (the container service knows names).
   void set_name_lookup(NameLookup lookup) { dns_.set_lookup(std::move(lookup)); }
   // Whether containers on this network use the embedded DNS (user-defined ones).
   bool has_embedded_dns(const std::string& network) const;
-  // Its exit: address, ports and rules released, the host veth removed.
-  void disconnect(const std::string& container_id);
+  // Leaving one network live (netns_fd: the container's namespace, for a
+  // macvlan), or every network at its exit: address, ports and rules
+  // released, the host veth removed.
+  void disconnect(const std::string& container_id, const std::string& network, int netns_fd = -1);
+  void disconnect_all(const std::string& container_id);
   // After every container has been reconciled at daemon start: our table
   // rewritten from what still runs (rules of containers that died while
   // the daemon was away go).
@@ -86,6 +100,9 @@ class NetworkService {
   // After a daemon restart, for containers still running.
   void readopt(const std::string& container_id, const Endpoint& endpoint, pid_t pid,
                const std::vector<std::string>& dns_upstreams);
+
+  // Whether `name_or_id` is the host or none network ("" if neither).
+  std::string fixed_network(const std::string& name_or_id) const;
 
   // GET /networks, GET /networks/{id}; container ids → names come from the caller.
   nlohmann::json list(const std::map<std::string, std::vector<std::string>>& filters) const;
@@ -97,10 +114,15 @@ class NetworkService {
   struct Active {
     Endpoint endpoint;
     std::vector<UniqueFd> reservations;  // host ports held while it runs
+    // A macvlan's namespace, held so its link can be deleted at exit: the
+    // kernel tears a dead namespace down later, and until then the link's
+    // MAC would keep the next container's from coming up.
+    UniqueFd netns;
   };
   const BridgeNetwork* find_locked(const std::string& name_or_id) const;
   Result<Subnet> pick_pool_locked(const std::string& skip_bridge) const;
   Result<void> ensure_bridge_locked(BridgeNetwork& n);
+  Result<void> check_macvlan_locked(BridgeNetwork& n, const std::map<std::string, std::string>& options) const;
   Result<uint32_t> allocate_ip_locked(const BridgeNetwork& n) const;
   Result<void> reserve_ports_locked(std::vector<PortMapping>& ports, std::vector<UniqueFd>& held);
   Result<void> sync_rules_locked();
@@ -113,7 +135,8 @@ class NetworkService {
   std::map<std::string, BridgeNetwork> nets_;  // bridge networks by name
   std::map<std::string, std::string> fixed_ids_;  // host, none
   std::map<std::string, bool> bridge_ready_;
-  std::map<std::string, Active> active_;
+  void release_locked(const std::string& container_id, const std::string& network, int netns_fd);
+  std::map<std::pair<std::string, std::string>, Active> active_;  // by (container id, network)
   DnsServer dns_;
 };
 

@@ -156,6 +156,48 @@ void add_network_rm(CLI::App& group, Context& ctx) {
   });
 }
 
+void add_network_connect(CLI::App& group, Context& ctx) {
+  struct Flags {
+    std::string network, container, ip, mac;
+    std::vector<std::string> aliases, links;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = group.add_subcommand("connect", "Connect a container to a network");
+  c->add_option("NETWORK", f->network, "Network")->required();
+  c->add_option("CONTAINER", f->container, "Container")->required();
+  c->add_option("--alias", f->aliases, "Add network-scoped alias for the container")->allow_extra_args(false);
+  c->add_option("--ip", f->ip, "IPv4 address (e.g., \"172.30.100.104\")");
+  c->add_option("--link", f->links, "Add link to another container")->allow_extra_args(false);
+  c->callback([&ctx, f] {
+    json endpoint = json::object();
+    if (!f->ip.empty()) endpoint["IPAMConfig"] = {{"IPv4Address", f->ip}};
+    if (!f->aliases.empty()) endpoint["Aliases"] = f->aliases;
+    if (!f->links.empty()) endpoint["Links"] = f->links;
+    const json body = {{"Container", f->container}, {"EndpointConfig", endpoint}};
+    auto r = ctx.connect().request("POST", "/networks/" + api::client::url_encode(f->network) + "/connect", body.dump());
+    if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
+    if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
+  });
+}
+
+void add_network_disconnect(CLI::App& group, Context& ctx) {
+  struct Flags {
+    std::string network, container;
+    bool force = false;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = group.add_subcommand("disconnect", "Disconnect a container from a network");
+  c->add_option("NETWORK", f->network, "Network")->required();
+  c->add_option("CONTAINER", f->container, "Container")->required();
+  c->add_flag("-f,--force", f->force, "Force the container to disconnect from a network");
+  c->callback([&ctx, f] {
+    const json body = {{"Container", f->container}, {"Force", f->force}};
+    auto r = ctx.connect().request("POST", "/networks/" + api::client::url_encode(f->network) + "/disconnect", body.dump());
+    if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
+    if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
+  });
+}
+
 void add_network_prune(CLI::App& group, Context& ctx) {
   auto force = std::make_shared<bool>(false);
   auto filters = std::make_shared<std::vector<std::string>>();
@@ -187,6 +229,8 @@ void add_network_commands(CLI::App& root, Context& ctx) {
   add_inspect_command(*group, ctx, "network");
   add_network_rm(*group, ctx);
   add_network_prune(*group, ctx);
+  add_network_connect(*group, ctx);
+  add_network_disconnect(*group, ctx);
 }
 
 }  // namespace mydocker::cli
