@@ -195,3 +195,13 @@ def test_embedded_dns_over_tcp_and_link_aliases(daemon, two_networks):
     assert "web" not in daemon.cli("exec", c, "cat", "/etc/hosts").stdout
     assert "1 packets received" in daemon.cli("exec", c, "ping", "-c", "1", "-W", "3", "web").stdout
     daemon.cli("rm", "-f", t, c, check=True)
+
+
+def test_run_on_two_networks_at_once(daemon, two_networks):
+    for client in (daemon.cli, daemon.docker):
+        p = client("run", "--rm", "--network", "mdk-c1", "--network", "mdk-c2", "busybox", "sh", "-c",
+                   "ip -4 -o addr show | grep -v ' lo '; ip route | grep default")
+        lines = p.stdout.splitlines()
+        assert "eth0" in lines[0] and "10.242.1." in lines[0], p.stdout + p.stderr
+        assert "eth1" in lines[1] and "10.242.2." in lines[1], p.stdout
+        assert lines[2].startswith("default via 10.242.1.1 dev eth0"), p.stdout

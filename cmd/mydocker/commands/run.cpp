@@ -44,7 +44,15 @@ void add_flags(CLI::App* c, RunOptions& f, bool is_run) {
   c->add_option("--dns-search", f.dns_search, "Set custom DNS search domains")->allow_extra_args(false);
   c->add_option("--dns-option", f.dns_options, "Set DNS options")->allow_extra_args(false);
   c->add_option("--add-host", f.add_host, "Add a custom host-to-IP mapping (host:ip)")->allow_extra_args(false);
-  c->add_option("--net,--network", f.network, "Connect a container to a network");
+  // Repeatable: the first is NetworkMode, the others are joined beside it.
+  c->add_option_function<std::vector<std::string>>(
+       "--net,--network",
+       [&f](const std::vector<std::string>& all) {
+         f.network = all.front();
+         f.extra_networks.assign(all.begin() + 1, all.end());
+       },
+       "Connect a container to a network")
+      ->allow_extra_args(false);
   c->add_option("--ip", f.ip, "IPv4 address (e.g., 172.30.100.104)");
   c->add_option("--mac-address", f.mac_address, "Container MAC address (e.g., 92:d0:c6:0a:29:33)");
   c->add_option("--net-alias,--network-alias", f.network_aliases, "Add network-scoped alias for the container")

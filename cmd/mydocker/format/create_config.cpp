@@ -392,7 +392,10 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   // One endpoint for the network the container joins; none for host, none
   // and container:<x>, which have no endpoint of their own.
   ojson endpoints = ojson::object();
-  if (mode != "host" && mode != "none" && mode.rfind("container:", 0) != 0) endpoints[mode] = endpoint(o.network_aliases, o.ip, o.mac_address);
+  if (mode != "host" && mode != "none" && mode.rfind("container:", 0) != 0) {
+    endpoints[mode] = endpoint(o.network_aliases, o.ip, o.mac_address);
+    for (const auto& extra : o.extra_networks) endpoints[extra] = endpoint({}, "", "");
+  }
   cfg["NetworkingConfig"] = {{"EndpointsConfig", endpoints}};
   return cfg;
 }

@@ -21,7 +21,7 @@ struct RunOptions {
   int stop_timeout = -1;
   unsigned console_rows = 0, console_cols = 0;
   std::vector<std::string> env, env_files, labels, publish, expose, volumes, mounts, tmpfs, dns, dns_search, dns_options,
-      add_host, volumes_from, links, network_aliases, cap_add, cap_drop, security_opt, group_add;
+      add_host, volumes_from, links, network_aliases, extra_networks, cap_add, cap_drop, security_opt, group_add;
 };
 
 // "64m" → 67108864, as go-units RAMInBytes; InvalidParameter otherwise.
