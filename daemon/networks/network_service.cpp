@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <thread>
 #include <spdlog/spdlog.h>
 
 #include "common/fs.hpp"
@@ -451,13 +452,16 @@ Result<Endpoint> NetworkService::connect(const std::string& cid, const std::stri
   return result;
 }
 
-void NetworkService::release_locked(const std::string& cid, const std::string& network, int netns_fd) {
+void NetworkService::release_locked(const std::string& cid, const std::string& network, int netns_fd, bool at_exit) {
   auto it = active_.find({cid, network});
   if (it == active_.end()) return;
   const Endpoint& e = it->second.endpoint;
-  // A veth pair goes with its host end; a macvlan lives only in the
-  // container's namespace (and goes with it at exit).
-  if (!e.host_veth.empty()) (void)delete_link(e.host_veth);
+  // A veth pair goes with its host end. At exit that is off the exit path:
+  // deleting a veth waits for an RCU grace period (10-30 ms here), and the
+  // kernel is tearing the dead namespace down anyway; the delete only
+  // matters when another container still shares that namespace.
+  if (!e.host_veth.empty() && at_exit) std::thread([veth = e.host_veth] { (void)delete_link(veth); }).detach();
+  else if (!e.host_veth.empty()) (void)delete_link(e.host_veth);
   else if (netns_fd >= 0 || it->second.netns)
     (void)delete_link_in_netns(netns_fd >= 0 ? netns_fd : it->second.netns.get(), e.ifname);
   dns_.remove(cid, network);
@@ -469,7 +473,7 @@ void NetworkService::release_locked(const std::string& cid, const std::string& n
 
 void NetworkService::disconnect(const std::string& cid, const std::string& network, int netns_fd) {
   std::lock_guard lk(mu_);
-  release_locked(cid, network, netns_fd);
+  release_locked(cid, network, netns_fd, false);
 }
 
 void NetworkService::disconnect_all(const std::string& cid) {
@@ -477,7 +481,7 @@ void NetworkService::disconnect_all(const std::string& cid) {
   std::vector<std::string> joined;
   for (const auto& [key, a] : active_)
     if (key.first == cid) joined.push_back(key.second);
-  for (const auto& network : joined) release_locked(cid, network, -1);
+  for (const auto& network : joined) release_locked(cid, network, -1, true);
   dns_.remove_all(cid);
 }
 

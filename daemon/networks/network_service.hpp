@@ -135,7 +135,7 @@ class NetworkService {
   std::map<std::string, BridgeNetwork> nets_;  // bridge networks by name
   std::map<std::string, std::string> fixed_ids_;  // host, none
   std::map<std::string, bool> bridge_ready_;
-  void release_locked(const std::string& container_id, const std::string& network, int netns_fd);
+  void release_locked(const std::string& container_id, const std::string& network, int netns_fd, bool at_exit);
   std::map<std::pair<std::string, std::string>, Active> active_;  // by (container id, network)
   DnsServer dns_;
 };

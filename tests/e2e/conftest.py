@@ -123,6 +123,17 @@ def start_daemon_with_busybox(request, extra_args=()):
     return d
 
 
+def eventually(probe, wanted, timeout=5.0):
+    """probe() until it returns `wanted` or the time is up; its last value.
+    For what the kernel finishes asynchronously (a dead namespace's links)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value == wanted or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
+
+
 def teardown_daemon(d):
     root = d.root
     # Leave nothing behind: containers, then the daemon, then the folder.
@@ -134,8 +145,9 @@ def teardown_daemon(d):
     d.cli("network", "prune", "-f")  # user networks' bridges go with them
     d.stop()
     # Every veth went with its container; the bridge and table are ours to remove.
-    leftover_veths = subprocess.run(["ip", "-o", "link", "show", "master", d.bridge], capture_output=True,
-                                    text=True).stdout.strip()
+    # (A veth goes with its namespace; the kernel tears that down shortly after.)
+    leftover_veths = eventually(lambda: subprocess.run(["ip", "-o", "link", "show", "master", d.bridge],
+                                                       capture_output=True, text=True).stdout.strip(), "")
     forwards = subprocess.run(["nft", "list", "chain", "ip", d.nft_table, "ports"], capture_output=True, text=True).stdout
     subprocess.run(["ip", "link", "del", d.bridge], capture_output=True)
     subprocess.run(["nft", "delete", "table", "ip", d.nft_table], capture_output=True)

@@ -8,6 +8,7 @@ import struct
 import subprocess
 
 import pytest
+from conftest import eventually
 
 
 def networks_of(daemon, c):
@@ -82,7 +83,7 @@ def test_connect_and_disconnect_a_running_container(daemon, two_networks):
     daemon.cli("network", "connect", "mdk-c2", "mdk-a", check=True)
     assert set(addresses(daemon, a)) == {"eth0", "eth1"}
     daemon.cli("rm", "-f", a, b, check=True)
-    assert veths_on(bridge_of(daemon, "mdk-c1")) == [] and veths_on(bridge_of(daemon, "mdk-c2")) == []
+    assert eventually(lambda: veths_on(bridge_of(daemon, "mdk-c1")) + veths_on(bridge_of(daemon, "mdk-c2")), []) == []
 
 
 def test_connect_errors_follow_docker(daemon, two_networks):

@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 import pytest
+from conftest import eventually
 
 
 def free_port():
@@ -63,7 +64,7 @@ def test_bridge_gives_sequential_addresses_and_reachability(daemon):
     assert info["IPAM"]["Config"][0]["Gateway"] == gw
     assert {c["IPv4Address"] for c in info["Containers"].values()} == {ip + "/16" for ip in ips}
     daemon.cli("rm", "-f", *ids, check=True)
-    veths = os.popen("ip -o link show master " + daemon.bridge).read()
+    veths = eventually(lambda: os.popen("ip -o link show master " + daemon.bridge).read(), "")
     assert veths == "", veths
 
 
