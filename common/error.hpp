@@ -14,6 +14,7 @@ enum class ErrorKind {
   InvalidParameter,  // 400
   Conflict,          // 409
   Forbidden,         // 403
+  Unauthorized,      // 401
   NotModified,       // 304
   Unavailable,       // 503
   System,            // 500
@@ -33,6 +34,7 @@ struct Error {
   static Error forbidden(std::string msg) { return {ErrorKind::Forbidden, 0, std::move(msg)}; }
   static Error not_modified(std::string msg = {}) { return {ErrorKind::NotModified, 0, std::move(msg)}; }
   static Error unavailable(std::string msg) { return {ErrorKind::Unavailable, 0, std::move(msg)}; }
+  static Error unauthorized(std::string msg) { return {ErrorKind::Unauthorized, 0, std::move(msg)}; }
   static Error internal(std::string msg) { return {ErrorKind::System, 0, std::move(msg)}; }
   // "what: strerror(err)" with kind System (or NotFound for ENOENT when asked).
   static Error from_errno(int err, std::string_view what);

@@ -10,10 +10,7 @@ using nlohmann::json;
 namespace {
 void handle_create(Backend& b, Request& req, Responder& res) {
   auto src = req.query_value("fromSrc");
-  if (!src) {
-    std::string image = req.query_value("fromImage").value_or("");
-    return res.send_error(Error::unavailable("pulling images is not implemented yet: " + image));
-  }
+  if (!src) return handle_pull(b, req, res);
   if (*src != "-") return res.send_error(Error::invalid("importing from a URL is not supported: " + *src));
   std::vector<std::string> changes;
   auto range = req.query_all.equal_range("changes");

@@ -6,6 +6,7 @@
 #include "daemon/containers/container_service.hpp"
 #include "daemon/images/image_service.hpp"
 #include "daemon/networks/network_service.hpp"
+#include "daemon/registry/distribution.hpp"
 #include "daemon/volumes/volume_service.hpp"
 
 namespace mydocker::api {
@@ -15,6 +16,7 @@ struct Backend {
   daemon::images::ImageService& images;
   daemon::volumes::VolumeService& volumes;
   daemon::networks::NetworkService& networks;
+  daemon::registry::Distribution& distribution;
   std::string data_root;
   std::string daemon_id;
   std::string storage_driver;
@@ -26,6 +28,9 @@ void register_container_routes(Router& r, Backend& b);
 void register_image_routes(Router& r, Backend& b);
 void register_volume_routes(Router& r, Backend& b);
 void register_network_routes(Router& r, Backend& b);
+void register_distribution_routes(Router& r, Backend& b);
+// POST /images/create with fromImage (the route itself also imports).
+void handle_pull(Backend& b, Request& req, Responder& res);
 
 inline void register_all_routes(Router& r, Backend& b) {
   register_system_routes(r, b);
@@ -33,6 +38,7 @@ inline void register_all_routes(Router& r, Backend& b) {
   register_image_routes(r, b);
   register_volume_routes(r, b);
   register_network_routes(r, b);
+  register_distribution_routes(r, b);
 }
 
 // The string values of body[key] when it is an object (Labels, Options).

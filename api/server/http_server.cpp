@@ -27,6 +27,7 @@ int http_status_for(ErrorKind kind) {
     case ErrorKind::InvalidParameter: return 400;
     case ErrorKind::Conflict: return 409;
     case ErrorKind::Forbidden: return 403;
+    case ErrorKind::Unauthorized: return 401;
     case ErrorKind::NotModified: return 304;
     case ErrorKind::Unavailable: return 503;
     case ErrorKind::System: return 500;

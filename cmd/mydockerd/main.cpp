@@ -34,6 +34,8 @@ struct Flags {
   std::string storage_driver = "overlay2";
   std::string bridge = "mydocker0";  // the default bridge network's Linux bridge
   std::string bip;                   // its address and prefix; empty: the first free pool
+  std::vector<std::string> insecure_registries;
+  std::string registry_certs_dir = "/etc/mydocker/certs.d";
 };
 
 // Holds an exclusive lock on the data root for the daemon's lifetime.
@@ -95,6 +97,7 @@ int run(const Flags& flags) {
   daemon::images::ImageService images(paths.data_root, layers);
   daemon::volumes::VolumeService volumes(paths);
   daemon::networks::NetworkService networks(paths, {flags.bridge, flags.bip});
+  daemon::registry::Distribution distribution(images, layers, {flags.registry_certs_dir, flags.insecure_registries});
   daemon::containers::ExitMonitor monitor;
   daemon::containers::ContainerService containers(paths, images, layers, volumes, networks, monitor,
                                                   {self_dir() + "/mydocker-shim"});
@@ -113,7 +116,7 @@ int run(const Flags& flags) {
       return 1;
     }
   }
-  api::Backend backend{containers, images, volumes, networks, paths.data_root, daemon_id(paths),
+  api::Backend backend{containers, images, volumes, networks, distribution, paths.data_root, daemon_id(paths),
                        layers.overlay_supported() ? "overlay2" : "vfs",
                        fs::exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1"};
   api::Router router;
@@ -166,6 +169,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("-b,--bridge", flags.bridge, "Attach containers to a network bridge")->capture_default_str();
   app.add_option("--bip", flags.bip, "Network bridge IP (e.g. 172.17.0.1/16)");
+  app.add_option("--insecure-registry", flags.insecure_registries, "Enable insecure registry communication")
+      ->allow_extra_args(false);
+  app.add_option("--registry-certs-dir", flags.registry_certs_dir,
+                 "Per-registry CA certificates: <dir>/<host:port>/*.crt (Docker's /etc/docker/certs.d)")
+      ->capture_default_str();
   app.add_option("-s,--storage-driver", flags.storage_driver, "Storage driver to use (overlay2, vfs)")
       ->capture_default_str();
   app.set_version_flag("-v,--version", "mydockerd version 0.1.0");

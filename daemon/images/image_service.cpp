@@ -48,10 +48,67 @@ Result<void> ImageService::restore() {
     if (all.is_object())
       for (auto& [repo, tags] : all.items())
         for (auto& [ref, id] : tags.items())
-          if (images_.contains(id.get<std::string>())) tags_[ref] = id.get<std::string>();
+          if (images_.contains(id.get<std::string>())) (ref.find('@') == std::string::npos ? tags_ : digests_)[ref] = id.get<std::string>();
   }
-  for (auto& [id, img] : images_) img.repo_tags = tags_of_locked(id);
+  refresh_names_locked();
   return {};
+}
+
+void ImageService::refresh_names_locked() {
+  for (auto& [id, img] : images_) {
+    img.repo_tags = tags_of_locked(id);
+    img.repo_digests = digests_of_locked(id);
+  }
+}
+
+std::vector<std::string> ImageService::digests_of_locked(const std::string& id) const {
+  std::vector<std::string> out;
+  for (const auto& [ref, target] : digests_)
+    if (target == id) out.push_back(ref);
+  return out;
+}
+
+Result<Image> ImageService::add_image(const std::string& bytes, const std::optional<Reference>& tag,
+                                      const std::string& repo_digest) {
+  const std::string id = sha256_digest(bytes);
+  const auto config = json::parse(bytes, nullptr, false);
+  if (!config.is_object() || !config.contains("rootfs")) return fail(Error::invalid("invalid image config " + id));
+  TRY_VOID(fs::write_file_atomic(content_dir() + "/" + id.substr(7), bytes, 0600));
+  std::lock_guard lk(mu_);
+  if (!images_.contains(id)) {
+    TRY_ASSIGN(Image img, load_image(id));
+    images_[id] = std::move(img);
+  }
+  if (tag) tags_[tag->familiar_string()] = id;
+  if (!repo_digest.empty()) digests_[repo_digest] = id;
+  TRY_VOID(save_repositories_locked());
+  refresh_names_locked();
+  return images_.at(id);
+}
+
+Result<void> ImageService::tag(std::string_view source, const Reference& target) {
+  std::lock_guard lk(mu_);
+  TRY_ASSIGN(Image img, resolve_locked(source));
+  tags_[target.familiar_string()] = img.id;
+  TRY_VOID(save_repositories_locked());
+  refresh_names_locked();
+  return {};
+}
+
+Result<void> ImageService::add_repo_digest(const std::string& id, const std::string& repo_digest) {
+  std::lock_guard lk(mu_);
+  if (!images_.contains(id)) return fail(Error::not_found("No such image: " + id));
+  // One digest per repository for an image, as Docker keeps the latest push.
+  const std::string repo = repo_digest.substr(0, repo_digest.find('@'));
+  std::erase_if(digests_, [&](const auto& kv) { return kv.second == id && kv.first.substr(0, kv.first.find('@')) == repo; });
+  digests_[repo_digest] = id;
+  TRY_VOID(save_repositories_locked());
+  refresh_names_locked();
+  return {};
+}
+
+Result<std::string> ImageService::config_bytes(const std::string& id) const {
+  return fs::read_file(content_dir() + "/" + id.substr(7));
 }
 
 std::vector<std::string> ImageService::tags_of_locked(const std::string& id) const {
@@ -67,6 +124,7 @@ Result<void> ImageService::save_repositories_locked() const {
     std::string name = ref.substr(0, ref.rfind(':'));
     repos[name][ref] = id;
   }
+  for (const auto& [ref, id] : digests_) repos[ref.substr(0, ref.find('@'))][ref] = id;
   return fs::write_file_atomic(repositories_file(), json{{"Repositories", repos}}.dump());
 }
 
@@ -92,7 +150,8 @@ Result<Image> ImageService::import_tarball(const std::string& tar_path, const st
   for (const auto& c : changes) TRY_VOID(apply_dockerfile_change(container_config, c));
   std::string diff_id;
   TRY_ASSIGN(std::string chain, layers_.add_layer_from_tar(tar_path, "", diff_id));
-  (void)chain;
+  // Kept compressed, so that a push sends a blob whose digest never changes.
+  TRY_VOID(layers_.keep_blob_from_tar(tar_path, chain));
   const std::string created = timeutil::format_rfc3339_nano(timeutil::now_ns());
   json config = {{"architecture", "amd64"},
                  {"os", "linux"},
@@ -107,16 +166,21 @@ Result<Image> ImageService::import_tarball(const std::string& tar_path, const st
     tags_[ref->familiar_string()] = id;
     TRY_VOID(save_repositories_locked());
   }
-  TRY_ASSIGN(Image img, load_image(id));
-  img.repo_tags = tags_of_locked(id);
-  for (auto& [other_id, other] : images_) other.repo_tags = tags_of_locked(other_id);
-  images_[id] = img;
-  return img;
+  if (!images_.contains(id)) {
+    TRY_ASSIGN(Image img, load_image(id));
+    images_[id] = std::move(img);
+  }
+  refresh_names_locked();
+  return images_.at(id);
 }
 
 Result<Image> ImageService::resolve_locked(std::string_view name) const {
   if (auto ref = parse_reference(name); ref) {
-    if (auto it = tags_.find(ref->familiar_string()); it != tags_.end()) return images_.at(it->second);
+    if (!ref->digest.empty()) {
+      if (auto it = digests_.find(ref->familiar_name() + "@" + ref->digest); it != digests_.end()) return images_.at(it->second);
+    } else if (auto it = tags_.find(ref->familiar_string()); it != tags_.end()) {
+      return images_.at(it->second);
+    }
   }
   if (looks_like_image_id(name)) {
     std::string want(name.starts_with("sha256:") ? name : "sha256:" + std::string(name));
@@ -151,7 +215,7 @@ json ImageService::summary_json(const Image& img) const {
           {"Id", img.id},
           {"Labels", labels.is_null() ? json::object() : labels},
           {"ParentId", ""},
-          {"RepoDigests", json::array()},
+          {"RepoDigests", img.repo_digests},
           {"RepoTags", img.repo_tags},
           {"SharedSize", -1},
           {"Size", img.size},
@@ -164,7 +228,7 @@ json ImageService::inspect_json(const Image& img) const {
   for (const auto& chain : LayerStore::chain_ids(diff_ids)) lower = layers_.layer_diff_dir(chain) + (lower.empty() ? "" : ":" + lower);
   return {{"Id", img.id},
           {"RepoTags", img.repo_tags},
-          {"RepoDigests", json::array()},
+          {"RepoDigests", img.repo_digests},
           {"Parent", ""},
           {"Comment", img.config.value("comment", "")},
           {"Created", img.config.value("created", "")},
@@ -185,6 +249,7 @@ json ImageService::inspect_json(const Image& img) const {
 void ImageService::delete_image_locked(const std::string& id) {
   images_.erase(id);
   for (auto it = tags_.begin(); it != tags_.end();) it = it->second == id ? tags_.erase(it) : std::next(it);
+  std::erase_if(digests_, [&](const auto& kv) { return kv.second == id; });
   (void)::unlink((content_dir() + "/" + id.substr(7)).c_str());
   std::vector<std::vector<std::string>> in_use;
   for (const auto& [other, img] : images_)
@@ -206,6 +271,7 @@ Result<json> ImageService::remove(std::string_view name, bool force,
       tags_.erase(ref->familiar_string());
       out.push_back({{"Untagged", ref->familiar_string()}});
       if (tags_of_locked(img.id).empty()) {
+        for (const auto& d : digests_of_locked(img.id)) out.push_back({{"Untagged", d}});
         delete_image_locked(img.id);
         out.push_back({{"Deleted", img.id}});
       } else {
@@ -232,6 +298,7 @@ Result<json> ImageService::remove(std::string_view name, bool force,
     for (const auto& t : img.repo_tags) tags_.erase(t);
     images_[img.id].repo_tags.clear();
   } else {
+    for (const auto& d : img.repo_digests) out.push_back({{"Untagged", d}});
     delete_image_locked(img.id);
     out.push_back({{"Deleted", img.id}});
   }

@@ -20,7 +20,8 @@ namespace mydocker::daemon::images {
 struct Image {
   std::string id;  // "sha256:<hex>" of the config bytes
   nlohmann::json config;
-  std::vector<std::string> repo_tags;  // "busybox:latest"
+  std::vector<std::string> repo_tags;     // "busybox:latest"
+  std::vector<std::string> repo_digests;  // "busybox@sha256:..." (the manifest's digest)
   int64_t created_ns = 0;
   int64_t size = 0;
 };
@@ -32,6 +33,18 @@ class ImageService {
 
   Result<Image> import_tarball(const std::string& tar_path, const std::string& repo, const std::string& tag,
                                const std::vector<std::string>& changes, const std::string& message);
+  // An image whose config came from a registry (or an archive), stored
+  // byte for byte (its id is their digest); tagged as `tag` when given, and
+  // known by `repo_digest` ("name@sha256:...") when given. Its layers must
+  // be in the layer store already.
+  Result<Image> add_image(const std::string& config_bytes, const std::optional<Reference>& tag,
+                          const std::string& repo_digest);
+  // POST /images/{name}/tag.
+  Result<void> tag(std::string_view source, const Reference& target);
+  // A digest a push produced for a repository of this image.
+  Result<void> add_repo_digest(const std::string& id, const std::string& repo_digest);
+  // The config exactly as stored (what the image id is the digest of).
+  Result<std::string> config_bytes(const std::string& id) const;
   // By reference ("busybox", "busybox:1.36") or id (full, "sha256:...", or a unique prefix).
   Result<Image> resolve(std::string_view name_or_id) const;
   std::vector<Image> list() const;
@@ -55,6 +68,9 @@ class ImageService {
   mutable std::mutex mu_;
   std::map<std::string, Image> images_;        // by id
   std::map<std::string, std::string> tags_;    // "busybox:latest" → id
+  std::map<std::string, std::string> digests_; // "busybox@sha256:..." → id
+  std::vector<std::string> digests_of_locked(const std::string& id) const;
+  void refresh_names_locked();
 };
 
 }  // namespace mydocker::daemon::images

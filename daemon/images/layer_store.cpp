@@ -9,6 +9,7 @@
 
 #include "common/fs.hpp"
 #include "common/random_id.hpp"
+#include "daemon/images/blob_file.hpp"
 #include "daemon/images/copy_tree.hpp"
 #include "daemon/images/digest.hpp"
 #include "daemon/images/image_service.hpp"
@@ -30,6 +31,9 @@ std::string LayerStore::layerdb(const std::string& chain_id) const {
 Result<void> LayerStore::restore() {
   TRY_VOID(fs::mkdir_all(root_ + "/image/overlay2/layerdb/sha256", 0700));
   TRY_VOID(fs::mkdir_all(root_ + "/overlay2", 0710));
+  // Downloads in progress; what a crash left there is garbage.
+  (void)fs::remove_all(tmp_dir());
+  TRY_VOID(fs::mkdir_all(tmp_dir(), 0700));
   if (driver_ != "overlay2" && driver_ != "vfs")
     return fail(Error::invalid("unsupported storage driver: " + driver_ + " (overlay2 or vfs)"));
   overlay_ = driver_ == "overlay2" && detect_overlay();
@@ -85,6 +89,71 @@ Result<std::string> LayerStore::add_layer_from_tar(const std::string& tar_path, 
   return chain;
 }
 
+Result<std::string> LayerStore::add_layer_from_blob(const std::string& blob_path, const std::string& parent_chain,
+                                                    const std::string& expected_diff_id, const LayerBlob& blob) {
+  std::string diff_id;
+  TRY_ASSIGN(std::string chain, add_layer_from_tar(blob_path, parent_chain, diff_id));
+  if (diff_id != expected_diff_id) {
+    // Nothing of it stays unless another image already had this very layer.
+    return fail(Error::invalid("layer " + blob.digest + ": diff id mismatch: the image config says " +
+                               expected_diff_id + ", the layer is " + diff_id));
+  }
+  std::lock_guard lk(mu_);
+  const std::string db = layerdb(chain);
+  if (!fs::exists(db + "/blob-digest")) {
+    if (::rename(blob_path.c_str(), (db + "/blob").c_str()) != 0)
+      return fail(Error::from_errno(errno, "keep blob of layer " + chain));
+    TRY_VOID(fs::write_file_atomic(db + "/blob-media-type", blob.media_type));
+    TRY_VOID(fs::write_file_atomic(db + "/blob-size", std::to_string(blob.size)));
+    TRY_VOID(fs::write_file_atomic(db + "/blob-digest", blob.digest));  // last: the blob is complete
+  }
+  return chain;
+}
+
+Result<void> LayerStore::keep_blob_from_tar(const std::string& tar_path, const std::string& chain) {
+  const std::string db = layerdb(chain);
+  if (fs::exists(db + "/blob-digest")) return {};
+  const std::string tmp = tmp_dir() + "/blob-" + random_hex_id().substr(0, 16);
+  TRY_ASSIGN(LayerBlob blob, gzip_file(tar_path, tmp));
+  std::lock_guard lk(mu_);
+  if (fs::exists(db + "/blob-digest")) {
+    (void)::unlink(tmp.c_str());
+    return {};
+  }
+  if (::rename(tmp.c_str(), (db + "/blob").c_str()) != 0) {
+    const int e = errno;
+    (void)::unlink(tmp.c_str());
+    return fail(Error::from_errno(e, "keep blob of layer " + chain));
+  }
+  TRY_VOID(fs::write_file_atomic(db + "/blob-media-type", blob.media_type));
+  TRY_VOID(fs::write_file_atomic(db + "/blob-size", std::to_string(blob.size)));
+  return fs::write_file_atomic(db + "/blob-digest", blob.digest);
+}
+
+bool LayerStore::has_layer(const std::string& chain_id) const { return fs::exists(layerdb(chain_id) + "/cache-id"); }
+
+std::string LayerStore::blob_path(const std::string& chain_id) const { return layerdb(chain_id) + "/blob"; }
+
+std::optional<LayerBlob> LayerStore::layer_blob(const std::string& chain_id) const {
+  auto digest = fs::read_file(layerdb(chain_id) + "/blob-digest");
+  if (!digest || digest->empty()) return std::nullopt;
+  LayerBlob b;
+  b.digest = *digest;
+  b.media_type = fs::read_file(layerdb(chain_id) + "/blob-media-type").value_or("");
+  b.size = std::atoll(fs::read_file(layerdb(chain_id) + "/blob-size").value_or("0").c_str());
+  return b;
+}
+
+void LayerStore::pin(const std::string& chain_id) {
+  std::lock_guard lk(mu_);
+  ++pinned_[chain_id];
+}
+
+void LayerStore::unpin(const std::string& chain_id) {
+  std::lock_guard lk(mu_);
+  if (--pinned_[chain_id] <= 0) pinned_.erase(chain_id);
+}
+
 int64_t LayerStore::layer_size(const std::string& chain_id) const {
   auto s = fs::read_file(layerdb(chain_id) + "/size");
   return s ? std::stoll(*s) : 0;
@@ -109,7 +178,7 @@ void LayerStore::release_unused(const std::vector<std::vector<std::string>>& cha
     bool used = false;
     for (const auto& chains : chains_in_use)
       for (const auto& c : chains) used |= c == chain;
-    if (used) continue;
+    if (used || pinned_.count(chain)) continue;
     auto cache = fs::read_file(base + "/" + hex + "/cache-id");
     if (cache && !cache->empty()) (void)fs::remove_all(root_ + "/overlay2/" + *cache);
     (void)fs::remove_all(base + "/" + hex);

@@ -17,6 +17,13 @@ namespace mydocker::daemon::images {
 
 struct Image;
 
+// A layer's compressed form as registries know it.
+struct LayerBlob {
+  std::string digest;      // "sha256:..." of the compressed bytes
+  std::string media_type;  // e.g. application/vnd.docker.image.rootfs.diff.tar.gzip
+  int64_t size = 0;
+};
+
 struct RootfsPlan {
   std::string rootfs_path;
   std::optional<std::string> overlay_options;  // nullopt: rootfs_path is a prepared copy
@@ -34,6 +41,22 @@ class LayerStore {
   // layer) and returns its chain id; an identical layer is stored once.
   Result<std::string> add_layer_from_tar(const std::string& tar_path, const std::string& parent_chain,
                                          std::string& diff_id_out);
+  // A layer as a registry serves it: unpacked, its diff id checked against
+  // the image config's, and the blob itself kept beside the layer (moved,
+  // not copied) so that a push sends the very bytes, with the same digests.
+  Result<std::string> add_layer_from_blob(const std::string& blob_path, const std::string& parent_chain,
+                                          const std::string& expected_diff_id, const LayerBlob& blob);
+  // For a layer made from a local tarball (import, load): the tarball kept
+  // gzip-compressed as its blob (as is when it is gzip already).
+  Result<void> keep_blob_from_tar(const std::string& tar_path, const std::string& chain_id);
+  bool has_layer(const std::string& chain_id) const;
+  // The compressed blob kept for a layer (none for layers stored before blobs were kept).
+  std::optional<LayerBlob> layer_blob(const std::string& chain_id) const;
+  std::string blob_path(const std::string& chain_id) const;
+  // Layers being pulled: not released while pinned, though no image uses them yet.
+  void pin(const std::string& chain_id);
+  void unpin(const std::string& chain_id);
+  std::string tmp_dir() const { return root_ + "/tmp"; }
   // chain ids of an image, bottom first, from its config's diff_ids.
   static std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids);
   int64_t layer_size(const std::string& chain_id) const;
@@ -52,6 +75,7 @@ class LayerStore {
   std::string driver_;
   bool overlay_ = false;
   mutable std::mutex mu_;
+  std::map<std::string, int> pinned_;
 };
 
 }  // namespace mydocker::daemon::images
