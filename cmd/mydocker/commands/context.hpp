@@ -45,8 +45,12 @@ Result<std::string> filters_param(const std::vector<std::string>& flags, bool al
 
 // "busybox" → "busybox:latest" (as docker prints it in "Unable to find image").
 std::string normalize_image_ref(const std::string& image);
-// POST /images/create?fromImage=..&tag=..; the progress rendered to out.
-Result<void> pull_image(api::client::Client& c, const std::string& image, std::ostream& out);
+// POST /images/create?fromImage=..&tag=.. with the stored credentials; the
+// progress rendered to out_fd (1 or 2) as docker does (bars on a terminal).
+Result<void> pull_image(api::client::Client& c, const std::string& image, int out_fd, const std::string& platform = "",
+                        bool quiet = false);
+// pull, push, tag, login, logout (root) and image pull/push/tag.
+void add_registry_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
 
 void add_run_commands(CLI::App& parent, Context& ctx);        // run, create
 void add_lifecycle_commands(CLI::App& parent, Context& ctx);  // start stop kill restart rm wait

@@ -71,6 +71,8 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
     std::string fmt = f->format;
     if (f->quiet) {
       fmt = "{{.ID}}";
+    } else if ((fmt.empty() || fmt == "table") && f->digests) {
+      fmt = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
     } else if (fmt.empty() || fmt == "table") {
       fmt = std::string("table ") + format::kDefaultImagesFormat;
     }
@@ -186,31 +188,6 @@ std::string normalize_image_ref(const std::string& image) {
   return image + ":latest";
 }
 
-Result<void> pull_image(api::client::Client& c, const std::string& image, std::ostream& out) {
-  std::string ref = normalize_image_ref(image), name = ref, tag;
-  if (auto at = ref.find('@'); at != std::string::npos) {
-    name = ref.substr(0, at);
-    tag = ref.substr(at + 1);
-  } else {
-    size_t colon = ref.rfind(':');
-    name = ref.substr(0, colon);
-    tag = ref.substr(colon + 1);
-  }
-  // As docker, the registry's full name: "busybox" → "docker.io/library/busybox".
-  const std::string first = name.substr(0, name.find('/'));
-  if (name.find('/') == std::string::npos) name = "docker.io/library/" + name;
-  else if (first.find('.') == std::string::npos && first.find(':') == std::string::npos && first != "localhost")
-    name = "docker.io/" + name;
-  format::JsonMessageStream messages;
-  auto status = c.stream(
-      "POST", "/images/create" + Query().add("fromImage", name).add("tag", tag).str(), {},
-      [&](std::string_view d) { out << messages.feed(d) << std::flush; }, {"X-Registry-Auth: e30="});
-  if (!status) return fail(status.error());
-  out << messages.finish();
-  if (messages.error()) return fail(Error::internal(*messages.error()));
-  return {};
-}
-
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx) {
   add_images_list(root, ctx, "images", {});
   add_images_list(image_group, ctx, "ls", {"list"});
@@ -219,6 +196,7 @@ void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx) {
   add_rmi(root, ctx, "rmi", {});
   add_rmi(image_group, ctx, "rm", {"remove"});
   add_inspect_command(image_group, ctx, "image");
+  add_registry_commands(root, image_group, ctx);
 }
 
 }  // namespace mydocker::cli

@@ -106,7 +106,7 @@ Result<std::string> create_container(api::client::Client& c, const RunOptions& f
   TRY_ASSIGN(auto r, c.request("POST", path, body));
   if (r.status == 404 && api::client::error_from(r).message.rfind("No such image", 0) == 0) {
     std::cerr << "Unable to find image '" << normalize_image_ref(image) << "' locally\n";
-    TRY_VOID(pull_image(c, image, std::cerr));
+    TRY_VOID(pull_image(c, image, 2));
     TRY_ASSIGN(r, c.request("POST", path, body));
   }
   if (r.status >= 400) return fail(api::client::error_from(r));

@@ -141,10 +141,22 @@ json image_row(const json& img, const std::string& repo_tag, bool trunc, int64_t
   if (trunc && id.rfind("sha256:", 0) == 0) id = id.substr(7, 12);
   const int64_t created = img.value("Created", int64_t(0));
   json labels = img.value("Labels", json::object());
+  // The digest this repository knows the image by (docker images --digests).
+  std::string digest = "<none>";
+  for (const auto& d : img.value("RepoDigests", json::array())) {
+    if (!d.is_string()) continue;
+    const std::string rd = d.get<std::string>();
+    const size_t at = rd.find('@');
+    if (at != std::string::npos && (rd.substr(0, at) == repo || repo == "<none>")) {
+      digest = rd.substr(at + 1);
+      if (repo == "<none>") repo = rd.substr(0, at);
+      break;
+    }
+  }
   return {{"Repository", repo},
           {"Tag", tag},
           {"ID", id},
-          {"Digest", "<none>"},
+          {"Digest", digest},
           {"CreatedSince", since(created, now)},
           {"CreatedAt", go_time(created)},
           {"Size", human::size(double(img.value("Size", int64_t(0))))},
