@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config git
       libboost-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
       libseccomp-dev libarchive-dev libssl-dev zlib1g-dev libnl-route-3-dev libnftables-dev
-      libgtest-dev busybox-static python3 python3-pytest curl iproute2 procps nftables)
+      libgtest-dev busybox-static python3 python3-pytest curl iproute2 procps nftables
+      docker-registry skopeo apache2-utils openssl libzstd-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
