@@ -153,6 +153,18 @@ Result<void> ensure_bridge(const std::string& name, uint32_t gateway, int prefix
   return set_up(s.get(), existing->get());
 }
 
+Result<void> attach_to_bridge(const std::string& link, const std::string& bridge) {
+  TRY_ASSIGN(Sock s, connect_route());
+  TRY_ASSIGN(Link br, get_link(s.get(), bridge));
+  TRY_ASSIGN(Link l, get_link(s.get(), link));
+  Link change(rtnl_link_alloc());
+  rtnl_link_set_master(change.get(), rtnl_link_get_ifindex(br.get()));
+  rtnl_link_set_flags(change.get(), IFF_UP);
+  if (int e = rtnl_link_change(s.get(), l.get(), change.get(), 0); e < 0)
+    return fail(nl_error(e, "put " + link + " on bridge " + bridge));
+  return {};
+}
+
 Result<void> ensure_dummy(const std::string& name) {
   TRY_ASSIGN(Sock s, connect_route());
   auto existing = get_link(s.get(), name);

@@ -17,6 +17,8 @@ Result<void> ensure_dummy(const std::string& name);
 // Removes a link we made (a bridge or a veth end); absent is fine.
 Result<void> delete_link(const std::string& name);
 bool link_exists(const std::string& name);
+// Puts a host link (a container's veth end) on the bridge, up.
+Result<void> attach_to_bridge(const std::string& link, const std::string& bridge);
 
 struct VethPlan {
   std::string host_name;  // "veth" + hex, left on the host, on the bridge

@@ -1,13 +1,9 @@
 #include "daemon/networks/network_service.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <cstdio>
-#include <fstream>
 #include <thread>
 #include <spdlog/spdlog.h>
 
@@ -16,51 +12,13 @@
 #include "common/time.hpp"
 #include "daemon/networks/nat_rules.hpp"
 #include "daemon/networks/netlink.hpp"
+#include "daemon/networks/pools.hpp"
 
 namespace mydocker::daemon::networks {
 
 using nlohmann::json;
 
 namespace {
-// Subnets the host already uses (routes and interface addresses), except
-// those of our own bridge.
-std::vector<Subnet> host_subnets(const std::string& own_bridge) {
-  std::vector<Subnet> out;
-  std::ifstream routes("/proc/net/route");
-  std::string line;
-  std::getline(routes, line);  // header
-  while (std::getline(routes, line)) {
-    char iface[64];
-    unsigned dest = 0, gw = 0, flags = 0, refcnt = 0, use = 0, metric = 0, mask = 0;
-    if (std::sscanf(line.c_str(), "%63s %x %x %x %u %u %u %x", iface, &dest, &gw, &flags, &refcnt, &use, &metric, &mask) != 8)
-      continue;
-    if (own_bridge == iface || mask == 0) continue;  // the default route covers nothing of its own
-    const uint32_t m = ntohl(mask), d = ntohl(dest);
-    out.push_back({d & m, __builtin_popcount(m)});
-  }
-  ifaddrs* ifs = nullptr;
-  if (::getifaddrs(&ifs) == 0) {
-    for (ifaddrs* i = ifs; i; i = i->ifa_next) {
-      if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask || own_bridge == i->ifa_name) continue;
-      const uint32_t a = ntohl(reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr);
-      const uint32_t m = ntohl(reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr);
-      out.push_back({a & m, __builtin_popcount(m)});
-    }
-    ::freeifaddrs(ifs);
-  }
-  return out;
-}
-
-// Docker's default pools: 172.17-31.0.0/16, then 192.168.0.0/20 steps.
-std::vector<Subnet> default_pools() {
-  std::vector<Subnet> pools;
-  for (uint32_t b = 17; b <= 31; ++b) pools.push_back({(172u << 24) | (b << 16), 16});
-  for (uint32_t c = 0; c < 256; c += 16) pools.push_back({(192u << 24) | (168u << 16) | (c << 8), 20});
-  return pools;
-}
-
-std::string state_file(const store::Paths& p) { return p.data_root + "/network/networks.json"; }
-
 std::map<std::string, std::string> string_map(const json& j) {
   std::map<std::string, std::string> out;
   if (j.is_object())
@@ -78,7 +36,7 @@ json BridgeNetwork::to_disk_json() const {
           {"Gateway", format_ipv4(gateway)},
           {"IPRange", ip_range ? ip_range->str() : ""},
           {"Internal", internal},   {"Default", is_default},
-          {"AutoSubnet", auto_subnet}, {"Labels", labels},
+          {"AutoSubnet", auto_subnet}, {"Made", made}, {"Labels", labels},
           {"Options", options},     {"CreatedNs", created_ns}};
 }
 
@@ -96,6 +54,7 @@ BridgeNetwork BridgeNetwork::from_disk_json(const json& j) {
   n.internal = j.value("Internal", false);
   n.is_default = j.value("Default", false);
   n.auto_subnet = j.value("AutoSubnet", false);
+  n.made = j.value("Made", false);
   n.labels = string_map(j.value("Labels", json::object()));
   n.options = string_map(j.value("Options", json::object()));
   n.created_ns = j.value("CreatedNs", int64_t(0));
@@ -105,6 +64,8 @@ BridgeNetwork BridgeNetwork::from_disk_json(const json& j) {
 NetworkService::NetworkService(const store::Paths& paths, BridgeOptions options)
     : paths_(paths), options_(std::move(options)) {}
 
+std::string NetworkService::state_file() const { return paths_.data_root + "/network/networks.json"; }
+
 std::string NetworkService::table_name() const {
   return options_.bridge == "mydocker0" ? "mydocker" : "mydocker-" + options_.bridge;
 }
@@ -112,55 +73,15 @@ std::string NetworkService::table_name() const {
 Result<void> NetworkService::save_locked() const {
   json nets = json::array();
   for (const auto& [name, n] : nets_) nets.push_back(n.to_disk_json());
-  return fs::write_file_atomic(state_file(paths_), json{{"Networks", nets}, {"Ids", fixed_ids_}}.dump(), 0600);
+  return fs::write_file_atomic(state_file(), json{{"Networks", nets}, {"Ids", fixed_ids_}}.dump(), 0600);
 }
 
 Result<Subnet> NetworkService::pick_pool_locked(const std::string& skip_bridge) const {
-  const auto taken = host_subnets(skip_bridge);
-  for (const auto& pool : default_pools()) {
-    bool clash = false;
-    for (const auto& t : taken) clash |= pool.overlaps(t);
-    for (const auto& [name, n] : nets_) clash |= n.bridge != skip_bridge && pool.overlaps(n.subnet);
-    if (!clash) return pool;
-  }
+  std::vector<Subnet> ours;
+  for (const auto& [name, n] : nets_)
+    if (n.bridge != skip_bridge) ours.push_back(n.subnet);
+  if (auto pool = pick_pool(host_subnets(skip_bridge), ours)) return *pool;
   return fail(Error::unavailable("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"));
-}
-
-Result<void> NetworkService::restore() {
-  std::lock_guard lk(mu_);
-  TRY_VOID(fs::mkdir_all(paths_.data_root + "/network", 0700));
-  json saved = json::object();
-  if (auto text = fs::read_file(state_file(paths_))) saved = json::parse(*text, nullptr, false);
-  if (!saved.is_object()) saved = json::object();
-  for (const char* n : {"host", "none"}) {
-    const std::string id = saved.contains("Ids") ? saved["Ids"].value(n, "") : "";
-    fixed_ids_[n] = id.size() == 64 ? id : random_hex_id();
-  }
-  for (const auto& j : saved.value("Networks", json::array())) {
-    BridgeNetwork n = BridgeNetwork::from_disk_json(j);
-    if (!n.name.empty()) nets_[n.name] = n;
-  }
-  // The default network follows the daemon's --bridge and --bip.
-  BridgeNetwork& d = nets_["bridge"];
-  const bool fresh = d.id.empty() || d.bridge != options_.bridge;
-  d.name = "bridge";
-  d.is_default = true;
-  if (d.id.empty()) d.id = random_hex_id();
-  d.bridge = options_.bridge;
-  d.options = {{"com.docker.network.bridge.default_bridge", "true"}, {"com.docker.network.bridge.name", options_.bridge}};
-  if (!options_.bip.empty()) {
-    auto ip = parse_subnet(options_.bip, true);
-    if (!ip) return fail(Error::invalid("invalid --bip: " + options_.bip));
-    d.subnet = *ip;
-    d.gateway = *parse_ipv4(options_.bip.substr(0, options_.bip.find('/')));
-    if (d.gateway == d.subnet.network) d.gateway = d.subnet.network + 1;
-    d.auto_subnet = false;
-  } else if (fresh || !d.auto_subnet) {
-    TRY_ASSIGN(d.subnet, pick_pool_locked(options_.bridge));
-    d.gateway = d.subnet.network + 1;
-    d.auto_subnet = true;
-  }
-  return save_locked();
 }
 
 const BridgeNetwork* NetworkService::find_locked(const std::string& key) const {
@@ -329,6 +250,10 @@ Result<void> NetworkService::ensure_bridge_locked(BridgeNetwork& n) {
   // Lets the host's own 127.0.0.1 reach published ports through DNAT.
   TRY_VOID(write_sysctl("net/ipv4/conf/" + n.bridge + "/route_localnet", "1"));
   bridge_ready_[n.bridge] = true;
+  if (!n.made) {
+    n.made = true;
+    TRY_VOID(save_locked());
+  }
   return sync_rules_locked();
 }
 
@@ -367,6 +292,7 @@ Result<void> NetworkService::reserve_ports_locked(std::vector<PortMapping>& port
 }
 
 Result<void> NetworkService::sync_rules_locked() {
+  if (restoring_) return {};  // finish_restore writes it once
   NatState st{table_name(), {}, {}};
   for (const auto& [name, n] : nets_)
     if (n.driver == "bridge" && bridge_ready_[n.bridge]) st.bridges.push_back({n.bridge, n.subnet, n.internal});
@@ -491,36 +417,6 @@ std::string NetworkService::fixed_network(const std::string& key) const {
   for (const char* fixed : {"host", "none"})
     if (key == fixed || (key.size() >= 12 && fixed_ids_.at(fixed).rfind(key, 0) == 0)) return fixed;
   return "";
-}
-
-void NetworkService::finish_restore() {
-  std::lock_guard lk(mu_);
-  bool any = false;
-  for (const auto& [name, n] : nets_)
-    if (n.driver == "bridge" && link_exists(n.bridge)) any = bridge_ready_[n.bridge] = true;
-  if (!any) return;
-  if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
-}
-
-void NetworkService::readopt(const std::string& cid, const Endpoint& e, pid_t pid,
-                             const std::vector<std::string>& dns_upstreams) {
-  std::lock_guard lk(mu_);
-  if (auto it = nets_.find(e.network); it != nets_.end() && !it->second.is_default) {
-    // The embedded DNS again, in the namespace the container still has.
-    UniqueFd ns(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
-    if (!ns) spdlog::warn("container {}: its network namespace is gone", cid);
-    else if (auto r = dns_.add(cid, e.network, ns.get(), dns_upstreams); !r) spdlog::warn("dns {}: {}", cid, r.error().message);
-  }
-  Active a;
-  a.endpoint = e;
-  if (e.host_veth.empty()) a.netns.reset(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
-  auto ports = e.ports;
-  // The same host ports again; one taken meanwhile is reported, not fatal.
-  if (auto r = reserve_ports_locked(ports, a.reservations); !r) spdlog::warn("container {}: {}", cid, r.error().message);
-  active_[{cid, e.network}] = std::move(a);
-  if (auto it = nets_.find(e.network); it != nets_.end())
-    if (auto r = ensure_bridge_locked(it->second); !r) spdlog::warn("network {}: {}", e.network, r.error().message);
-  if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
 }
 
 json NetworkService::network_json_locked(const std::string& name) const {

@@ -37,6 +37,7 @@ struct BridgeNetwork {
   bool internal = false;
   bool is_default = false;
   bool auto_subnet = false;  // picked from the pools: may move before its bridge exists
+  bool made = false;  // its bridge was made once: made again at daemon start when missing
   std::map<std::string, std::string> labels, options;
   int64_t created_ns = 0;
 
@@ -55,8 +56,9 @@ class NetworkService {
  public:
   NetworkService(const store::Paths& paths, BridgeOptions options);
 
-  // Loads the networks (making the default one the first time); nothing is
-  // created on the host until a container needs a bridge.
+  // Loads the networks (making the default one the first time). A bridge
+  // is made when a network's first container needs it; one made before
+  // and missing now (deleted while the daemon was away) is made again here.
   Result<void> restore();
 
   // POST /networks/create → its id.
@@ -122,6 +124,9 @@ class NetworkService {
   const BridgeNetwork* find_locked(const std::string& name_or_id) const;
   Result<Subnet> pick_pool_locked(const std::string& skip_bridge) const;
   Result<void> ensure_bridge_locked(BridgeNetwork& n);
+  void remake_bridges_locked();
+  Result<void> rewire_locked(BridgeNetwork& n, const Endpoint& e, pid_t pid);
+  std::string state_file() const;
   Result<void> check_macvlan_locked(BridgeNetwork& n, const std::map<std::string, std::string>& options) const;
   Result<uint32_t> allocate_ip_locked(const BridgeNetwork& n) const;
   Result<void> reserve_ports_locked(std::vector<PortMapping>& ports, std::vector<UniqueFd>& held);
@@ -135,6 +140,7 @@ class NetworkService {
   std::map<std::string, BridgeNetwork> nets_;  // bridge networks by name
   std::map<std::string, std::string> fixed_ids_;  // host, none
   std::map<std::string, bool> bridge_ready_;
+  bool restoring_ = false;  // between restore and finish_restore: the table is written at the end
   void release_locked(const std::string& container_id, const std::string& network, int netns_fd, bool at_exit);
   std::map<std::pair<std::string, std::string>, Active> active_;  // by (container id, network)
   DnsServer dns_;
