@@ -17,4 +17,11 @@ std::string sha256_digest(std::string_view data) {
   return out;
 }
 
+bool is_sha256_digest(std::string_view text) {
+  if (text.size() != 71 || !text.starts_with("sha256:")) return false;
+  for (char c : text.substr(7))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
 }  // namespace mydocker::daemon::images

@@ -154,6 +154,23 @@ Result<images::Image> Distribution::pull(const images::Reference& ref, const Pla
                                " (schema 1 images are not supported)"));
   const json config_desc = manifest.value("config", json::object());
   const std::string config_digest = config_desc.value("digest", "");
+  if (!images::is_sha256_digest(config_digest))
+    return fail(Error::invalid("invalid config digest in the manifest of " + ref.familiar_string() + ": " +
+                               config_digest));
+  const std::string repo_digest = ref.familiar_name() + "@" + top->digest;
+  std::optional<images::Reference> tag;
+  if (ref.digest.empty()) tag = ref;
+  // The image itself is here already (its id is the config's digest): as
+  // Docker, nothing but the manifest is fetched; only the names change.
+  if (auto have = images_.config_bytes(config_digest)) {
+    auto before = images_.resolve(ref.familiar_string());
+    const bool same = before && before->id == config_digest;
+    TRY_ASSIGN(images::Image img, images_.add_image(*have, tag, repo_digest));
+    progress.status("Digest: " + top->digest);
+    progress.status(std::string(same ? "Status: Image is up to date for " : "Status: Downloaded newer image for ") +
+                    ref.familiar_string());
+    return img;
+  }
   std::string config_bytes;
   TRY_VOID(client.get_blob(ref.path, config_digest, [&](std::string_view d) -> Result<void> {
     config_bytes.append(d);
@@ -169,6 +186,10 @@ Result<images::Image> Distribution::pull(const images::Reference& ref, const Pla
   if (!layers.is_array() || layers.size() != diff_ids.size())
     return fail(Error::invalid("the manifest of " + ref.familiar_string() + " names " + std::to_string(layers.size()) +
                                " layers, its config " + std::to_string(diff_ids.size())));
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (!images::is_sha256_digest(layers[i].value("digest", "")) || !images::is_sha256_digest(diff_ids[i]))
+      return fail(Error::invalid("invalid layer digest in the image " + ref.familiar_string() + ": " +
+                                 layers[i].value("digest", "") + " / " + diff_ids[i]));
   const auto chains = images::LayerStore::chain_ids(diff_ids);
 
   Pins pins{layers_, {}};
@@ -210,9 +231,7 @@ Result<images::Image> Distribution::pull(const images::Reference& ref, const Pla
   const std::string image_id = images::sha256_digest(config_bytes);
   auto before = images_.resolve(ref.familiar_string());
   const bool up_to_date = todo.empty() && before && before->id == image_id;
-  std::optional<images::Reference> tag;
-  if (ref.digest.empty()) tag = ref;
-  TRY_ASSIGN(images::Image img, images_.add_image(config_bytes, tag, ref.familiar_name() + "@" + top->digest));
+  TRY_ASSIGN(images::Image img, images_.add_image(config_bytes, tag, repo_digest));
   progress.status("Digest: " + top->digest);
   progress.status(std::string(up_to_date ? "Status: Image is up to date for " : "Status: Downloaded newer image for ") +
                   ref.familiar_string());

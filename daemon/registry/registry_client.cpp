@@ -165,6 +165,8 @@ Result<HttpResponse> RegistryClient::call(HttpRequest req, const std::string& sc
               break;
             }
         }
+        if (learned && challenge_->scheme == "basic" && credentials_.username.empty())
+          return fail(Error::unauthorized("no basic auth credentials"));  // Docker's words
         if (learned) break;  // to the second attempt
       }
       return resp;
