@@ -29,6 +29,7 @@ void register_image_routes(Router& r, Backend& b);
 void register_volume_routes(Router& r, Backend& b);
 void register_network_routes(Router& r, Backend& b);
 void register_distribution_routes(Router& r, Backend& b);
+void register_archive_routes(Router& r, Backend& b);  // save, load, export
 // POST /images/create with fromImage (the route itself also imports).
 void handle_pull(Backend& b, Request& req, Responder& res);
 
@@ -39,6 +40,7 @@ inline void register_all_routes(Router& r, Backend& b) {
   register_volume_routes(r, b);
   register_network_routes(r, b);
   register_distribution_routes(r, b);
+  register_archive_routes(r, b);
 }
 
 // The string values of body[key] when it is an object (Labels, Options).

@@ -60,7 +60,7 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, 
   }
   if (dynamic_cast<const CLI::RequiredError*>(&e) || dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
     const std::string leaf = path.substr(path.rfind(' ') + 1);
-    if (leaf == "logs" || leaf == "attach") return cli::args_error(path, "requires 1 argument", false);
+    if (leaf == "logs" || leaf == "attach" || leaf == "export") return cli::args_error(path, "requires 1 argument", false);
     if (leaf == "rename") return cli::args_error(path, "requires exactly 2 arguments");
     return cli::args_error(path, "requires at least 1 argument");
   }
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   cli::add_pause_rename_top(app, ctx);
   cli::add_inspect_command(app, ctx, "");
   cli::add_system_commands(app, ctx);
+  cli::add_export_command(app, ctx);
 
   CLI::App* container = app.add_subcommand("container", "Manage containers");
   container->require_subcommand(1);
@@ -112,6 +113,7 @@ int main(int argc, char** argv) {
   cli::add_pause_rename_top(*container, ctx);
   cli::add_inspect_command(*container, ctx, "container");
   cli::add_container_prune(*container, ctx);
+  cli::add_export_command(*container, ctx);
 
   CLI::App* image = app.add_subcommand("image", "Manage images");
   image->require_subcommand(1);

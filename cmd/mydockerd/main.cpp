@@ -123,7 +123,7 @@ int run(const Flags& flags) {
   api::register_all_routes(router, backend);
   api::HttpServer server({flags.host.substr(7), paths.tmp_dir(), 0660}, router,
                          [](const std::string& method, const std::string& path) {
-                           return method == "POST" && path == "/images/create";
+                           return method == "POST" && (path == "/images/create" || path == "/images/load");
                          });
   if (auto r = server.listen(); !r) {
     spdlog::error("{}", r.error().message);

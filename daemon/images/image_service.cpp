@@ -306,4 +306,12 @@ Result<json> ImageService::remove(std::string_view name, bool force,
   return out;
 }
 
+void ImageService::release_unused_layers() {
+  std::lock_guard lk(mu_);
+  std::vector<std::vector<std::string>> in_use;
+  for (const auto& [id, img] : images_)
+    in_use.push_back(LayerStore::chain_ids(img.config["rootfs"].value("diff_ids", std::vector<std::string>{})));
+  layers_.release_unused(in_use);
+}
+
 }  // namespace mydocker::daemon::images

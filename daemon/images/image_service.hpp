@@ -71,6 +71,12 @@ class ImageService {
   std::map<std::string, std::string> digests_; // "busybox@sha256:..." → id
   std::vector<std::string> digests_of_locked(const std::string& id) const;
   void refresh_names_locked();
+
+ public:
+  // For save/load, which work on layers and images together.
+  LayerStore& layer_store() const { return layers_; }
+  // Deletes layers no image uses (and nothing pins): what a failed load left.
+  void release_unused_layers();
 };
 
 }  // namespace mydocker::daemon::images

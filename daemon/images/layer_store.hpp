@@ -76,6 +76,11 @@ class LayerStore {
   bool overlay_ = false;
   mutable std::mutex mu_;
   std::map<std::string, int> pinned_;
+
+ public:
+  // The directories whose union is a container's file system, top first:
+  // its own layer, then its image's (a vfs copy is the union already).
+  Result<std::vector<std::string>> container_fs_dirs(const std::string& container_id, const Image& image) const;
 };
 
 }  // namespace mydocker::daemon::images

@@ -64,6 +64,8 @@ void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type
 void add_container_prune(CLI::App& parent, Context& ctx);
 void add_pause_rename_top(CLI::App& parent, Context& ctx);  // pause unpause rename top
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
+void add_save_load_commands(CLI::App& parent, Context& ctx);  // save, load (archive_commands.cpp)
+void add_export_command(CLI::App& parent, Context& ctx);
 void add_system_commands(CLI::App& root, Context& ctx);
 void add_volume_commands(CLI::App& root, Context& ctx);  // the `volume` group
 void add_network_commands(CLI::App& root, Context& ctx);  // port, and the `network` group

@@ -193,6 +193,8 @@ void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx) {
   add_images_list(image_group, ctx, "ls", {"list"});
   add_import(root, ctx);
   add_import(image_group, ctx);
+  add_save_load_commands(root, ctx);
+  add_save_load_commands(image_group, ctx);
   add_rmi(root, ctx, "rmi", {});
   add_rmi(image_group, ctx, "rm", {"remove"});
   add_inspect_command(image_group, ctx, "image");

@@ -19,7 +19,8 @@ const std::map<std::string, std::string>& usages() {
       {"import", "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]"}, {"rmi", "[OPTIONS] IMAGE [IMAGE...]"},
       {"version", "[OPTIONS]"}, {"info", "[OPTIONS]"}, {"attach", "[OPTIONS] CONTAINER"},
       {"exec", "[OPTIONS] CONTAINER COMMAND [ARG...]"}, {"rename", "CONTAINER NEW_NAME"},
-      {"top", "CONTAINER [ps OPTIONS]"}};
+      {"top", "CONTAINER [ps OPTIONS]"},
+      {"save", "[OPTIONS] IMAGE [IMAGE...]"}, {"load", "[OPTIONS]"}, {"export", "[OPTIONS] CONTAINER"}};
   return u;
 }
 }  // namespace
