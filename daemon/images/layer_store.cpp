@@ -62,51 +62,72 @@ std::vector<std::string> LayerStore::chain_ids(const std::vector<std::string>& d
   return out;
 }
 
-Result<std::string> LayerStore::add_layer_from_tar(const std::string& tar_path, const std::string& parent_chain,
-                                                   std::string& diff_id_out) {
-  const std::string cache_id = random_hex_id();
-  const std::string dir = root_ + "/overlay2/" + cache_id;
-  TRY_VOID(fs::mkdir_all(dir + "/diff", 0755));
-  auto extracted = extract_layer(tar_path, dir + "/diff");
-  if (!extracted) {
-    (void)fs::remove_all(dir);
-    return fail(extracted.error());
-  }
-  diff_id_out = extracted->diff_id;
-  const std::string chain = parent_chain.empty() ? extracted->diff_id
-                                                 : sha256_digest(parent_chain + " " + extracted->diff_id);
+Result<LayerStore::NewLayerDir> LayerStore::new_layer_dir() {
+  NewLayerDir dir;
+  dir.cache_id = random_hex_id();
+  dir.path = root_ + "/overlay2/" + dir.cache_id;
+  TRY_VOID(fs::mkdir_all(dir.path + "/diff", 0755));
+  return dir;
+}
+
+void LayerStore::discard_layer_dir(const NewLayerDir& dir) {
+  if (!dir.path.empty()) (void)fs::remove_all(dir.path);
+}
+
+Result<std::string> LayerStore::commit_layer(const NewLayerDir& dir, const std::string& parent_chain,
+                                             const std::string& diff_id, int64_t size) {
+  const std::string chain = parent_chain.empty() ? diff_id : sha256_digest(parent_chain + " " + diff_id);
   std::lock_guard lk(mu_);
   const std::string db = layerdb(chain);
   if (fs::exists(db + "/cache-id")) {
-    (void)fs::remove_all(dir);  // stored once
+    discard_layer_dir(dir);  // stored once
     return chain;
   }
   TRY_VOID(fs::mkdir_all(db, 0700));
-  TRY_VOID(fs::write_file_atomic(db + "/diff", extracted->diff_id));
-  TRY_VOID(fs::write_file_atomic(db + "/size", std::to_string(extracted->size)));
+  TRY_VOID(fs::write_file_atomic(db + "/diff", diff_id));
+  TRY_VOID(fs::write_file_atomic(db + "/size", std::to_string(size)));
   if (!parent_chain.empty()) TRY_VOID(fs::write_file_atomic(db + "/parent", parent_chain));
-  TRY_VOID(fs::write_file_atomic(db + "/cache-id", cache_id));
+  TRY_VOID(fs::write_file_atomic(db + "/cache-id", dir.cache_id));  // last: the layer is complete
   return chain;
+}
+
+Result<std::string> LayerStore::add_layer_from_tar(const std::string& tar_path, const std::string& parent_chain,
+                                                   std::string& diff_id_out) {
+  TRY_ASSIGN(NewLayerDir dir, new_layer_dir());
+  auto extracted = extract_layer(tar_path, dir.path + "/diff");
+  if (!extracted) {
+    discard_layer_dir(dir);
+    return fail(extracted.error());
+  }
+  diff_id_out = extracted->diff_id;
+  auto chain = commit_layer(dir, parent_chain, extracted->diff_id, extracted->size);
+  if (!chain) discard_layer_dir(dir);
+  return chain;
+}
+
+Result<void> LayerStore::keep_blob(const std::string& chain, const std::string& blob_path, const LayerBlob& blob) {
+  std::lock_guard lk(mu_);
+  const std::string db = layerdb(chain);
+  if (fs::exists(db + "/blob-digest")) return {};
+  if (::rename(blob_path.c_str(), (db + "/blob").c_str()) != 0)
+    return fail(Error::from_errno(errno, "keep blob of layer " + chain));
+  TRY_VOID(fs::write_file_atomic(db + "/blob-media-type", blob.media_type));
+  TRY_VOID(fs::write_file_atomic(db + "/blob-size", std::to_string(blob.size)));
+  return fs::write_file_atomic(db + "/blob-digest", blob.digest);  // last: the blob is complete
 }
 
 Result<std::string> LayerStore::add_layer_from_blob(const std::string& blob_path, const std::string& parent_chain,
                                                     const std::string& expected_diff_id, const LayerBlob& blob) {
-  std::string diff_id;
-  TRY_ASSIGN(std::string chain, add_layer_from_tar(blob_path, parent_chain, diff_id));
-  if (diff_id != expected_diff_id) {
-    // Nothing of it stays unless another image already had this very layer.
+  TRY_ASSIGN(NewLayerDir dir, new_layer_dir());
+  auto extracted = extract_layer(blob_path, dir.path + "/diff");
+  if (!extracted || extracted->diff_id != expected_diff_id) {
+    discard_layer_dir(dir);  // nothing of it stays
+    if (!extracted) return fail(extracted.error());
     return fail(Error::invalid("layer " + blob.digest + ": diff id mismatch: the image config says " +
-                               expected_diff_id + ", the layer is " + diff_id));
+                               expected_diff_id + ", the layer is " + extracted->diff_id));
   }
-  std::lock_guard lk(mu_);
-  const std::string db = layerdb(chain);
-  if (!fs::exists(db + "/blob-digest")) {
-    if (::rename(blob_path.c_str(), (db + "/blob").c_str()) != 0)
-      return fail(Error::from_errno(errno, "keep blob of layer " + chain));
-    TRY_VOID(fs::write_file_atomic(db + "/blob-media-type", blob.media_type));
-    TRY_VOID(fs::write_file_atomic(db + "/blob-size", std::to_string(blob.size)));
-    TRY_VOID(fs::write_file_atomic(db + "/blob-digest", blob.digest));  // last: the blob is complete
-  }
+  TRY_ASSIGN(std::string chain, commit_layer(dir, parent_chain, extracted->diff_id, extracted->size));
+  TRY_VOID(keep_blob(chain, blob_path, blob));
   return chain;
 }
 

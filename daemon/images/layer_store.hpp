@@ -46,6 +46,19 @@ class LayerStore {
   // not copied) so that a push sends the very bytes, with the same digests.
   Result<std::string> add_layer_from_blob(const std::string& blob_path, const std::string& parent_chain,
                                           const std::string& expected_diff_id, const LayerBlob& blob);
+  // A layer unpacked as it downloads: a fresh folder under overlay2/ that
+  // becomes a layer only through commit_layer (a guard removes it otherwise).
+  struct NewLayerDir {
+    std::string cache_id, path;  // path/diff is where the files go
+  };
+  Result<NewLayerDir> new_layer_dir();
+  void discard_layer_dir(const NewLayerDir& dir);
+  // Registers the unpacked folder as the layer (diff_id, size) on top of
+  // parent_chain; when that layer exists already the folder is dropped.
+  Result<std::string> commit_layer(const NewLayerDir& dir, const std::string& parent_chain, const std::string& diff_id,
+                                   int64_t size);
+  // The compressed blob a layer came as, moved beside it (for push).
+  Result<void> keep_blob(const std::string& chain_id, const std::string& blob_path, const LayerBlob& blob);
   // For a layer made from a local tarball (import, load): the tarball kept
   // gzip-compressed as its blob (as is when it is gzip already).
   Result<void> keep_blob_from_tar(const std::string& tar_path, const std::string& chain_id);

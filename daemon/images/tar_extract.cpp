@@ -1,5 +1,8 @@
 #include "daemon/images/tar_extract.hpp"
 
+#include "common/unique_fd.hpp"
+#include "daemon/images/layer_source.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
@@ -7,7 +10,11 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 #include <memory>
 #include <vector>
@@ -108,16 +115,9 @@ Result<std::string> clean_entry_path(const std::string& name) {
   return out;
 }
 
-Result<ExtractResult> extract_layer(const std::string& tar_path, const std::string& dest) {
-  ExtractResult result;
-  TRY_ASSIGN(result.diff_id, uncompressed_digest(tar_path));
-
-  ArchiveReader in(archive_read_new());
-  archive_read_support_filter_all(in.get());
-  archive_read_support_format_tar(in.get());
-  archive_read_support_format_gnutar(in.get());
-  if (archive_read_open_filename(in.get(), tar_path.c_str(), 1 << 16) != ARCHIVE_OK)
-    return fail(archive_error(in.get(), "open tarball"));
+namespace {
+// Entries of an open tar reader written under dest; sizes counted in result.
+Result<void> unpack_entries(archive* in, const std::string& dest, ExtractResult& result) {
   ArchiveWriter out(archive_write_disk_new());
   // Our own cleaning makes paths safe; libarchive additionally refuses to
   // write through a symlink an earlier entry planted.
@@ -126,9 +126,9 @@ Result<ExtractResult> extract_layer(const std::string& tar_path, const std::stri
                                                 ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_UNLINK);
   archive_entry* e;
   for (;;) {
-    int r = archive_read_next_header(in.get(), &e);
+    int r = archive_read_next_header(in, &e);
     if (r == ARCHIVE_EOF) break;
-    if (r < ARCHIVE_WARN) return fail(archive_error(in.get(), "read tarball"));
+    if (r < ARCHIVE_WARN) return fail(archive_error(in, "read tarball"));
     const std::string name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
     TRY_ASSIGN(std::string rel, clean_entry_path(name));
     if (rel.empty()) continue;  // the root itself
@@ -146,15 +146,69 @@ Result<ExtractResult> extract_layer(const std::string& tar_path, const std::stri
     const void* block;
     size_t size;
     la_int64_t offset;
-    while ((r = archive_read_data_block(in.get(), &block, &size, &offset)) == ARCHIVE_OK) {
+    while ((r = archive_read_data_block(in, &block, &size, &offset)) == ARCHIVE_OK) {
       if (archive_write_data_block(out.get(), block, size, offset) < ARCHIVE_WARN)
         return fail(archive_error(out.get(), "extract \"" + name + "\""));
     }
-    if (r < ARCHIVE_WARN) return fail(archive_error(in.get(), "read \"" + name + "\""));
+    if (r < ARCHIVE_WARN) return fail(archive_error(in, "read \"" + name + "\""));
     archive_write_finish_entry(out.get());
   }
   if (archive_write_close(out.get()) < ARCHIVE_WARN) return fail(archive_error(out.get(), "finish extraction"));
+  return {};
+}
+
+la_ssize_t read_layer_source(archive*, void* client, const void** buffer) {
+  return la_ssize_t(static_cast<LayerSource*>(client)->read(buffer));
+}
+
+// xz and bzip2 (docker import takes them): libarchive's filters decompress,
+// at the price of a second pass for the diff id. Registries never send these.
+bool needs_libarchive_filters(int fd) {
+  unsigned char magic[6] = {};
+  const ssize_t n = ::pread(fd, magic, sizeof magic, 0);
+  if (n >= 6 && std::memcmp(magic, "\xfd" "7zXZ\0", 6) == 0) return true;
+  return n >= 3 && std::memcmp(magic, "BZh", 3) == 0;
+}
+
+Result<ExtractResult> extract_with_filters(const std::string& tar_path, const std::string& dest) {
+  ExtractResult result;
+  TRY_ASSIGN(result.diff_id, uncompressed_digest(tar_path));
+  ArchiveReader in(archive_read_new());
+  archive_read_support_filter_all(in.get());
+  archive_read_support_format_tar(in.get());
+  archive_read_support_format_gnutar(in.get());
+  if (archive_read_open_filename(in.get(), tar_path.c_str(), 1 << 16) != ARCHIVE_OK)
+    return fail(archive_error(in.get(), "open tarball"));
+  TRY_VOID(unpack_entries(in.get(), dest, result));
   return result;
+}
+}  // namespace
+
+Result<ExtractResult> extract_layer_fd(int fd, const std::string& dest) {
+  LayerSource source(fd);
+  ArchiveReader in(archive_read_new());
+  archive_read_support_format_tar(in.get());
+  archive_read_support_format_gnutar(in.get());
+  if (archive_read_open(in.get(), &source, nullptr, read_layer_source, nullptr) != ARCHIVE_OK) {
+    if (!source.error().empty()) return fail(Error::invalid("read layer: " + source.error()));
+    return fail(archive_error(in.get(), "open tarball"));
+  }
+  ExtractResult result;
+  if (auto unpacked = unpack_entries(in.get(), dest, result); !unpacked) {
+    // The decompressor's complaint names the real cause (truncated gzip, ...).
+    if (!source.error().empty()) return fail(Error::invalid("read layer: " + source.error()));
+    return fail(unpacked.error());
+  }
+  TRY_VOID(source.drain());
+  result.diff_id = source.digest();
+  return result;
+}
+
+Result<ExtractResult> extract_layer(const std::string& tar_path, const std::string& dest) {
+  UniqueFd fd(::open(tar_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return fail(Error::from_errno(errno, "open " + tar_path));
+  if (needs_libarchive_filters(fd.get())) return extract_with_filters(tar_path, dest);
+  return extract_layer_fd(fd.get(), dest);
 }
 
 }  // namespace mydocker::daemon::images

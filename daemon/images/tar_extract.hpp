@@ -16,6 +16,9 @@ struct ExtractResult {
 };
 
 Result<ExtractResult> extract_layer(const std::string& tar_path, const std::string& dest_dir);
+// The same from a stream (a pipe a download writes into): gzip, zstd or
+// plain tar, unpacked and hashed in one pass as the bytes arrive.
+Result<ExtractResult> extract_layer_fd(int fd, const std::string& dest_dir);
 
 // "a/./b/../c" style cleanup of an entry name, relative to the layer root;
 // InvalidParameter when it climbs out ("../x", "a/../../x").

@@ -1,6 +1,7 @@
 #include "daemon/registry/distribution.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "common/unique_fd.hpp"
 #include "daemon/images/blob_file.hpp"
 #include "daemon/images/digest.hpp"
+#include "daemon/images/tar_extract.hpp"
 
 namespace mydocker::daemon::registry {
 
@@ -99,6 +101,33 @@ Result<Manifest> Distribution::resolve_platform(RegistryClient& client, const st
   return fail(Error::not_found("no matching manifest for " + platform_text(platform) + " in the manifest list entries"));
 }
 
+namespace {
+// The unpacked folder of a layer being pulled goes unless it was committed.
+struct LayerDirGuard {
+  images::LayerStore& layers;
+  images::LayerStore::NewLayerDir dir;
+  bool committed = false;
+  ~LayerDirGuard() {
+    if (!committed) layers.discard_layer_dir(dir);
+  }
+};
+
+Result<void> write_all(int fd, std::string_view data, bool socket) {
+  for (size_t off = 0; off < data.size();) {
+    const ssize_t w = socket ? ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL)
+                             : ::write(fd, data.data() + off, data.size() - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return fail(Error::from_errno(errno, "write"));
+    off += size_t(w);
+  }
+  return {};
+}
+}  // namespace
+
+// The blob is written to a file (kept for push) and, through a socket pair,
+// to a thread that unpacks it as it arrives: download and unpacking overlap,
+// and the layer is decompressed once. It becomes a layer only when both the
+// blob's digest and the unpacked tar's diff id are what the image says.
 Result<void> Distribution::fetch_layer(RegistryClient& client, const std::string& repo, const json& descriptor,
                                        const std::string& parent_chain, const std::string& diff_id,
                                        ProgressWriter& progress) {
@@ -108,28 +137,48 @@ Result<void> Distribution::fetch_layer(RegistryClient& client, const std::string
   TempFile tmp{layers_.tmp_dir() + "/pull-" + random_hex_id().substr(0, 16)};
   UniqueFd fd(::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd) return fail(Error::from_errno(errno, "create " + tmp.path));
+  TRY_ASSIGN(images::LayerStore::NewLayerDir dir, layers_.new_layer_dir());
+  LayerDirGuard guard{layers_, dir};
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    return fail(Error::from_errno(errno, "socketpair for unpacking"));
+  UniqueFd to_extractor(sv[0]), from_download(sv[1]);
+
+  Result<images::ExtractResult> extracted = fail(Error::internal("layer not unpacked"));
+  std::thread extractor([&] {
+    extracted = images::extract_layer_fd(from_download.get(), dir.path + "/diff");
+    from_download.reset();  // a download still sending learns that the unpacking ended
+  });
   images::Sha256 hash;
   int64_t got = 0;
-  TRY_VOID(client.get_blob(repo, digest, [&](std::string_view data) -> Result<void> {
-    for (size_t off = 0; off < data.size();) {
-      ssize_t w = ::write(fd.get(), data.data() + off, data.size() - off);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return fail(Error::from_errno(errno, "write " + tmp.path));
-      off += size_t(w);
-    }
+  bool unpacking_ended = false;
+  auto fetched = client.get_blob(repo, digest, [&](std::string_view data) -> Result<void> {
+    TRY_VOID(write_all(fd.get(), data, false));
+    if (!unpacking_ended && !write_all(to_extractor.get(), data, true)) unpacking_ended = true;
     hash.update(data);
     got += int64_t(data.size());
     progress.bytes("Downloading", id, got, total);
+    if (unpacking_ended) return fail(Error::invalid("unpacking stopped"));  // its own error is reported below
     return {};
-  }));
+  });
+  ::shutdown(to_extractor.get(), SHUT_WR);
+  extractor.join();
+  to_extractor.reset();
   fd.reset();
+  if (!fetched && !unpacking_ended) return fail(fetched.error());
   progress.status("Verifying Checksum", id);
-  if (hash.digest() != digest)
+  if (fetched && hash.digest() != digest)
     return fail(Error::invalid("filesystem layer verification failed for digest " + digest));
+  if (!extracted) return fail(Error::invalid("failed to register layer " + id + ": " + extracted.error().message));
+  if (extracted->diff_id != diff_id)
+    return fail(Error::invalid("layer " + digest + ": diff id mismatch: the image config says " + diff_id +
+                               ", the layer is " + extracted->diff_id));
   progress.status("Download complete", id);
   progress.bytes("Extracting", id, got, got);
+  TRY_ASSIGN(std::string chain, layers_.commit_layer(dir, parent_chain, diff_id, extracted->size));
+  guard.committed = true;
   images::LayerBlob blob{digest, descriptor.value("mediaType", std::string(media::kDockerLayer)), got};
-  if (auto added = layers_.add_layer_from_blob(tmp.path, parent_chain, diff_id, blob); !added) return fail(added.error());
+  TRY_VOID(layers_.keep_blob(chain, tmp.path, blob));
   progress.status("Pull complete", id);
   return {};
 }
