@@ -153,13 +153,16 @@ Result<Image> ImageService::import_tarball(const std::string& tar_path, const st
   // Kept compressed, so that a push sends a blob whose digest never changes.
   TRY_VOID(layers_.keep_blob_from_tar(tar_path, chain));
   const std::string created = timeutil::format_rfc3339_nano(timeutil::now_ns());
+  // Docker names the source when no message is given, in the config and in
+  // the one history entry an import has.
+  const std::string comment = message.empty() ? "Imported from -" : message;
   json config = {{"architecture", "amd64"},
                  {"os", "linux"},
                  {"created", created},
                  {"config", container_config},
                  {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id}}}},
-                 {"history", {{{"created", created}, {"comment", message.empty() ? "Imported from -" : message}}}}};
-  if (!message.empty()) config["comment"] = message;
+                 {"comment", comment},
+                 {"history", {{{"created", created}, {"comment", comment}}}}};
   TRY_ASSIGN(std::string id, store_config(config));
   std::lock_guard lk(mu_);
   if (ref) {
@@ -208,20 +211,6 @@ std::vector<Image> ImageService::list() const {
   return out;
 }
 
-json ImageService::summary_json(const Image& img) const {
-  json labels = img.config["config"].value("Labels", json::object());
-  return {{"Containers", -1},
-          {"Created", img.created_ns / 1000000000},
-          {"Id", img.id},
-          {"Labels", labels.is_null() ? json::object() : labels},
-          {"ParentId", ""},
-          {"RepoDigests", img.repo_digests},
-          {"RepoTags", img.repo_tags},
-          {"SharedSize", -1},
-          {"Size", img.size},
-          {"VirtualSize", img.size}};
-}
-
 json ImageService::inspect_json(const Image& img) const {
   std::vector<std::string> diff_ids = img.config["rootfs"].value("diff_ids", std::vector<std::string>{});
   std::string lower;
@@ -244,66 +233,6 @@ json ImageService::inspect_json(const Image& img) const {
           {"GraphDriver", {{"Name", "overlay2"}, {"Data", {{"LowerDir", lower}}}}},
           {"RootFS", {{"Type", "layers"}, {"Layers", diff_ids}}},
           {"Metadata", {{"LastTagTime", "0001-01-01T00:00:00Z"}}}};
-}
-
-void ImageService::delete_image_locked(const std::string& id) {
-  images_.erase(id);
-  for (auto it = tags_.begin(); it != tags_.end();) it = it->second == id ? tags_.erase(it) : std::next(it);
-  std::erase_if(digests_, [&](const auto& kv) { return kv.second == id; });
-  (void)::unlink((content_dir() + "/" + id.substr(7)).c_str());
-  std::vector<std::vector<std::string>> in_use;
-  for (const auto& [other, img] : images_)
-    in_use.push_back(LayerStore::chain_ids(img.config["rootfs"].value("diff_ids", std::vector<std::string>{})));
-  layers_.release_unused(in_use);
-}
-
-Result<json> ImageService::remove(std::string_view name, bool force,
-                                  const std::function<std::optional<std::string>(const std::string&)>& in_use) {
-  std::lock_guard lk(mu_);
-  TRY_ASSIGN(Image img, resolve_locked(name));
-  json out = json::array();
-  const std::string short_id = img.id.substr(7, 12);
-  auto ref = parse_reference(name);
-  const bool by_tag = ref && tags_.contains(ref->familiar_string());
-  auto user = in_use(img.id);
-  if (by_tag && (img.repo_tags.size() > 1 || !user)) {
-    if (!user || img.repo_tags.size() > 1) {
-      tags_.erase(ref->familiar_string());
-      out.push_back({{"Untagged", ref->familiar_string()}});
-      if (tags_of_locked(img.id).empty()) {
-        for (const auto& d : digests_of_locked(img.id)) out.push_back({{"Untagged", d}});
-        delete_image_locked(img.id);
-        out.push_back({{"Deleted", img.id}});
-      } else {
-        images_[img.id].repo_tags = tags_of_locked(img.id);
-      }
-      TRY_VOID(save_repositories_locked());
-      return out;
-    }
-  }
-  if (user && !force) {
-    if (by_tag)
-      return fail(Error::conflict("conflict: unable to remove repository reference \"" + std::string(name) +
-                                  "\" (must force) - container " + user->substr(0, 12) +
-                                  " is using its referenced image " + short_id));
-    return fail(Error::conflict("conflict: unable to delete " + short_id + " (must be forced) - image is being used by container " +
-                                user->substr(0, 12)));
-  }
-  if (!by_tag && img.repo_tags.size() > 1 && !force)
-    return fail(Error::conflict("conflict: unable to delete " + short_id +
-                                " (must be forced) - image is referenced in multiple repositories"));
-  for (const auto& t : img.repo_tags) out.push_back({{"Untagged", t}});
-  if (user) {
-    // Forced while a container uses it: only the tags go, as Docker does.
-    for (const auto& t : img.repo_tags) tags_.erase(t);
-    images_[img.id].repo_tags.clear();
-  } else {
-    for (const auto& d : img.repo_digests) out.push_back({{"Untagged", d}});
-    delete_image_locked(img.id);
-    out.push_back({{"Deleted", img.id}});
-  }
-  TRY_VOID(save_repositories_locked());
-  return out;
 }
 
 void ImageService::release_unused_layers() {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "daemon/images/image_filters.hpp"
 #include "daemon/images/layer_store.hpp"
 #include "daemon/images/reference.hpp"
 
@@ -24,6 +25,26 @@ struct Image {
   std::vector<std::string> repo_digests;  // "busybox@sha256:..." (the manifest's digest)
   int64_t created_ns = 0;
   int64_t size = 0;
+};
+
+// A container made from an image, as rmi and prune weigh it.
+struct ImageUser {
+  std::string container_id;
+  bool running = false;
+};
+// The containers (removed ones excluded) whose image is the given id.
+using ImageUsersFn = std::function<std::vector<ImageUser>(const std::string& image_id)>;
+
+// GET /images/json and the images of GET /system/df.
+struct ImageListOptions {
+  Filters filters;
+  bool shared_size = false;      // SharedSize computed, else -1
+  bool container_count = false;  // Containers counted, else -1
+};
+
+struct ImagePruneReport {
+  nlohmann::json deleted = nlohmann::json::array();  // [{"Untagged":..},{"Deleted":..}]
+  uint64_t space_reclaimed = 0;
 };
 
 class ImageService {
@@ -50,8 +71,22 @@ class ImageService {
   std::vector<Image> list() const;
   nlohmann::json summary_json(const Image& image) const;
   nlohmann::json inspect_json(const Image& image) const;
+  // GET /images/json: Docker's summaries, newest first (image_list.cpp).
+  Result<nlohmann::json> list_json(const ImageListOptions& options, const ImageUsersFn& users) const;
+  // GET /images/{name}/history, newest first (image_history.cpp).
+  Result<nlohmann::json> history_json(std::string_view name) const;
+  // DELETE /images/{name} as Docker: untag, or delete with the layers only
+  // it used; 409 for images in use or referenced elsewhere (image_delete.cpp).
+  Result<nlohmann::json> remove(std::string_view name, bool force, bool noprune, const ImageUsersFn& users);
+  // The same, where any user counts as a stopped container.
   Result<nlohmann::json> remove(std::string_view name, bool force,
                                 const std::function<std::optional<std::string>(const std::string&)>& in_use);
+  // POST /images/prune (image_prune.cpp).
+  Result<ImagePruneReport> prune(const Filters& filters, const ImageUsersFn& users);
+  // Bytes of every layer the images use, each counted once (system df).
+  int64_t layers_size() const;
+  // Bytes a container wrote to its own layer (SizeRw).
+  int64_t container_rw_size(const std::string& container_id) const;
 
  private:
   std::string content_dir() const { return root_ + "/image/overlay2/imagedb/content/sha256"; }
@@ -61,7 +96,11 @@ class ImageService {
   Result<std::string> store_config(const nlohmann::json& config);
   std::vector<std::string> tags_of_locked(const std::string& id) const;
   Result<Image> resolve_locked(std::string_view name_or_id) const;
-  void delete_image_locked(const std::string& id);
+  // Deletes the image and returns the chain ids of the layers that went with it.
+  std::vector<std::string> delete_image_locked(const std::string& id);
+  Result<nlohmann::json> remove_locked(std::string_view name, bool force, const ImageUsersFn& users);
+  // Docker's rule for deleting by id: at most one tag, all references in one repository.
+  bool single_reference_locked(const std::string& id) const;
 
   std::string root_;
   LayerStore& layers_;

@@ -36,13 +36,17 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
   c->add_option("-f,--filter", f->filters, "Filter output based on conditions provided")->allow_extra_args(false);
   c->add_option("--format", f->format, "Format output using a custom template");
   c->callback([&ctx, f] {
-    json filters = json::object();
-    for (const auto& kv : f->filters) {
-      auto eq = kv.find('=');
-      filters[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
+    // The REPOSITORY argument is a reference filter, as docker sends it.
+    std::vector<std::string> flags = f->filters;
+    if (!f->reference.empty()) flags.push_back("reference=" + f->reference);
+    auto filters = format::filters_json(flags);
+    if (!filters) {
+      std::cerr << filters.error().message << "\n";
+      ctx.exit_code = 125;
+      return;
     }
     Query q;
-    q.add_if(f->all, "all", "1").add_if(!filters.empty(), "filters", filters.dump());
+    q.add_if(f->all, "all", "1").add_if(!filters->empty(), "filters", filters->dump());
     auto list = get_json(ctx.connect(), "/images/json" + q.str());
     if (!list) {
       ctx.exit_code = print_daemon_error(list.error());
@@ -61,10 +65,6 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
       for (const auto& t : tags) {
         std::string tag = t.get<std::string>();
         if (tag == "<none>:<none>") tag.clear();
-        if (!f->reference.empty()) {
-          std::string want = f->reference.find(':') == std::string::npos ? f->reference + ":" : f->reference;
-          if (tag.rfind(want, 0) != 0 && tag != f->reference) continue;
-        }
         rows.push_back(format::image_row(img, tag, !f->no_trunc, now));
       }
     }
@@ -188,6 +188,9 @@ std::string normalize_image_ref(const std::string& image) {
   return image + ":latest";
 }
 
+// history, image history, image prune (image_maintenance.cpp).
+void add_image_maintenance_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
+
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx) {
   add_images_list(root, ctx, "images", {});
   add_images_list(image_group, ctx, "ls", {"list"});
@@ -198,6 +201,7 @@ void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx) {
   add_rmi(root, ctx, "rmi", {});
   add_rmi(image_group, ctx, "rm", {"remove"});
   add_inspect_command(image_group, ctx, "image");
+  add_image_maintenance_commands(root, image_group, ctx);
   add_registry_commands(root, image_group, ctx);
 }
 

@@ -2,9 +2,14 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "commands/context.hpp"
 #include "common/human.hpp"
+#include "common/time.hpp"
+#include "format/rows.hpp"
+#include "format/tabwriter.hpp"
+#include "format/volume_rows.hpp"
 
 namespace mydocker::cli {
 
@@ -123,9 +128,75 @@ void print_info(Context& ctx) {
   for (const auto& w : i->value("Warnings", json::array()))
     if (w.is_string()) std::cerr << w.get<std::string>() << "\n";
 }
+// One table of `system df -v`, tab-aligned on its own as docker's are.
+std::string table_text(const std::vector<json>& rows, const std::string& fmt, const json& headers) {
+  std::ostringstream buf;
+  std::streambuf* saved = std::cout.rdbuf(buf.rdbuf());
+  (void)render_rows(rows, "table " + fmt, headers);
+  std::cout.rdbuf(saved);
+  return buf.str();
+}
+
+// docker system df -v: each kind of object in a table of its own.
+void print_df_verbose(const json& df) {
+  const int64_t now = timeutil::now_ns() / 1000000000;
+  std::vector<json> images, containers, volumes;
+  for (const auto& img : df.value("Images", json::array())) {
+    // Only the first tag, as docker shows it.
+    const json tags = img.value("RepoTags", json::array());
+    const std::string tag = tags.is_array() && !tags.empty() && tags[0].is_string() ? tags[0].get<std::string>() : "";
+    images.push_back(format::image_row(img, tag == "<none>:<none>" ? "" : tag, true, now));
+  }
+  for (json c : df.value("Containers", json::array())) {
+    c["SizeRootFs"] = 0;  // docker's df shows no virtual size
+    containers.push_back(format::container_row(c, true, now));
+  }
+  for (const auto& v : df.value("Volumes", json::array())) {
+    json row = format::volume_row(v);
+    const json u = v.value("UsageData", json::object());
+    if (u.is_object() && !u.empty()) {
+      row["Links"] = std::to_string(u.value("RefCount", int64_t(0)));
+      row["Size"] = human::size(double(u.value("Size", int64_t(0))), 4);
+    }
+    volumes.push_back(std::move(row));
+  }
+  std::cout << "Images space usage:\n\n"
+            << table_text(images, format::kDiskUsageImagesFormat, format::image_headers())
+            << "\nContainers space usage:\n\n"
+            << table_text(containers, format::kDiskUsageContainersFormat, format::container_headers())
+            << "\nLocal Volumes space usage:\n\n"
+            << table_text(volumes, format::kDiskUsageVolumesFormat, format::volume_headers())
+            << "\nBuild cache usage: 0B\n\n"
+            << table_text({}, format::kDiskUsageBuildCacheFormat, format::build_cache_headers());
+}
+
+void add_system_df(CLI::App& system, Context& ctx) {
+  struct Flags {
+    bool verbose = false;
+    std::string format;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = system.add_subcommand("df", "Show docker disk usage");
+  c->add_flag("-v,--verbose", f->verbose, "Show detailed information on space usage");
+  c->add_option("--format", f->format, "Format output using a custom template");
+  c->callback([&ctx, f] {
+    auto df = get_json(ctx.connect(), "/system/df");
+    if (!df) {
+      ctx.exit_code = print_daemon_error(df.error());
+      return;
+    }
+    if (f->verbose && (f->format.empty() || f->format == "table")) return print_df_verbose(*df);
+    std::string fmt = f->format.empty() || f->format == "table" ? std::string("table ") + format::kDefaultDiskUsageFormat
+                                                                  : f->format;
+    ctx.exit_code = render_rows(format::disk_usage_rows(*df), fmt, format::disk_usage_headers());
+  });
+}
 }  // namespace
 
 void add_system_commands(CLI::App& root, Context& ctx) {
+  CLI::App* system = root.add_subcommand("system", "Manage Docker");
+  system->require_subcommand(1);
+  add_system_df(*system, ctx);
   auto format = std::make_shared<std::string>();
   CLI::App* v = root.add_subcommand("version", "Show the Docker version information");
   v->add_option("-f,--format", *format, "Format output using a custom template");
