@@ -1,7 +1,12 @@
 #include "daemon/images/image_archive_reader.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "common/random_id.hpp"
+#include "common/unique_fd.hpp"
 #include "daemon/images/digest.hpp"
+#include "daemon/images/image_archive_decompress.hpp"
 #include "daemon/images/image_archive_manifest.hpp"
 #include "daemon/images/image_archive_members.hpp"
 
@@ -83,6 +88,20 @@ Result<PendingImage> check_entry(const ArchiveMembers& m, const ArchiveImageEntr
   return p;
 }
 
+// The layer file as the layer's blob: gzip and plain tar as they are (the
+// store gzips plain ones), other compressions decompressed first.
+Result<void> keep_blob(LayerStore& layers, const std::string& file, const std::string& chain) {
+  if (!compressed_other_than_gzip(file)) return layers.keep_blob_from_tar(file, chain);
+  const std::string plain = file + ".tar";
+  UniqueFd fd(::open(plain.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd) return fail(Error::from_errno(errno, "create " + plain));
+  auto d = decompress_into(file, fd.get(), plain);
+  fd.reset();
+  auto kept = d ? layers.keep_blob_from_tar(plain, chain) : Result<void>(fail(d.error()));
+  ::unlink(plain.c_str());
+  return kept;
+}
+
 // The layers of one image into the store, each diff id checked against the config.
 Result<void> add_layers(LayerStore& layers, const PendingImage& p) {
   const auto chains = LayerStore::chain_ids(p.diff_ids);
@@ -96,7 +115,7 @@ Result<void> add_layers(LayerStore& layers, const PendingImage& p) {
       (void)chain;
     }
     // Kept compressed as for import, so that a push sends stable bytes.
-    if (!layers.layer_blob(chains[i])) TRY_VOID(layers.keep_blob_from_tar(p.layer_files[i], chains[i]));
+    if (!layers.layer_blob(chains[i])) TRY_VOID(keep_blob(layers, p.layer_files[i], chains[i]));
   }
   return {};
 }

@@ -1,7 +1,5 @@
 #include "daemon/images/image_archive_writer.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 #include "common/unique_fd.hpp"
 #include "daemon/images/blob_file.hpp"
 #include "daemon/images/digest.hpp"
+#include "daemon/images/image_archive_decompress.hpp"
 #include "daemon/images/image_archive_manifest.hpp"
 
 namespace mydocker::daemon::images {
@@ -31,39 +30,6 @@ struct TempFile {
   TempFile& operator=(const TempFile&) = delete;
 };
 
-struct ReadFree {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-
-// The kept blob decompressed (any filter libarchive knows: gzip, zstd, or
-// none) into dest; its digest, which should be the layer's diff id.
-Result<SavedLayer> decompress_blob(const std::string& blob, int dest_fd, const std::string& dest) {
-  std::unique_ptr<archive, ReadFree> a(archive_read_new());
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_raw(a.get());
-  archive_entry* e = nullptr;
-  if (archive_read_open_filename(a.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK ||
-      archive_read_next_header(a.get(), &e) != ARCHIVE_OK) {
-    const char* msg = archive_error_string(a.get());
-    return fail(Error::internal("read layer blob " + blob + ": " + (msg ? msg : "unknown error")));
-  }
-  Sha256 h;
-  SavedLayer out;
-  const ArchiveSink to_file = fd_sink(dest_fd);
-  std::vector<char> buf(1 << 16);
-  for (;;) {
-    la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
-    if (n < 0) return fail(Error::internal("decompress layer blob " + blob + ": " + archive_error_string(a.get())));
-    if (n == 0) break;
-    const std::string_view piece(buf.data(), size_t(n));
-    h.update(piece);
-    out.size += n;
-    if (!to_file(piece)) return fail(Error::from_errno(errno, "write " + dest));
-  }
-  out.diff_id = h.digest();
-  return out;
-}
-
 // The uncompressed tar of one layer in dest: its kept blob decompressed,
 // or, for a layer stored without one, its directory tarred again.
 Result<SavedLayer> layer_tar(const LayerStore& layers, const std::string& chain, const std::string& diff_id,
@@ -71,9 +37,9 @@ Result<SavedLayer> layer_tar(const LayerStore& layers, const std::string& chain,
   UniqueFd fd(::open(dest.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!fd) return fail(Error::from_errno(errno, "create " + dest));
   if (layers.layer_blob(chain)) {
-    TRY_ASSIGN(SavedLayer l, decompress_blob(layers.blob_path(chain), fd.get(), dest));
-    if (l.diff_id == diff_id) return l;
-    spdlog::warn("blob of layer {} decompresses to {}: tarring its directory again", diff_id, l.diff_id);
+    TRY_ASSIGN(Decompressed d, decompress_into(layers.blob_path(chain), fd.get(), dest));
+    if (d.digest == diff_id) return SavedLayer{d.digest, d.size};
+    spdlog::warn("blob of layer {} decompresses to {}: tarring its directory again", diff_id, d.digest);
     if (::ftruncate(fd.get(), 0) != 0 || ::lseek(fd.get(), 0, SEEK_SET) != 0)
       return fail(Error::from_errno(errno, "truncate " + dest));
   }

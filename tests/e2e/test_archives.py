@@ -173,6 +173,46 @@ def test_oci_layout_only_archive_with_gzip_layers(daemon, work, base):
     assert p.stdout.strip() == "marker-content"
 
 
+@pytest.mark.skipif(not SKOPEO, reason="skopeo is not installed")
+def test_oci_layout_with_zstd_layers_loads_and_saves_again(daemon, work, base):
+    ours = os.path.join(work, "for-zstd.tar")
+    ok(daemon.cli("save", "-o", ours, base))
+    oci = os.path.join(work, "oci-zstd")
+    ok(subprocess.run([SKOPEO, "copy", "--dest-compress-format", "zstd", "docker-archive:" + ours,
+                       "oci:%s:arc-oci:zst" % oci], capture_output=True, text=True))
+    layout = os.path.join(work, "oci-zstd.tar")
+    with tarfile.open(layout, "w") as t:
+        t.add(oci, arcname=".")
+    p = ok(daemon.cli("load", "-i", layout))
+    assert p.stdout == "Loaded image: arc-oci:zst\n"
+    assert ok(daemon.cli("run", "--rm", "arc-oci:zst", "cat", "/marker")).stdout.strip() == "marker-content"
+    # Saved again, its layers are the plain tars the config names.
+    again = os.path.join(work, "zstd-again.tar")
+    ok(daemon.cli("save", "-o", again, "arc-oci:zst"))
+    with tarfile.open(again) as t:
+        manifest = json.load(t.extractfile("manifest.json"))[0]
+        config = json.load(t.extractfile(manifest["Config"]))
+        digests = ["sha256:" + hashlib.sha256(t.extractfile(l).read()).hexdigest() for l in manifest["Layers"]]
+    assert digests == config["rootfs"]["diff_ids"]
+
+
+def test_load_moves_a_tag_as_docker_says(daemon, work, base):
+    old = image_id(daemon, "busybox")
+    ok(daemon.cli("tag", "busybox", "arc-move:1"))
+    ok(daemon.cli("tag", base, "arc-moving:1"))
+    out = os.path.join(work, "move.tar")
+    ok(daemon.cli("save", "-o", out, "arc-moving:1"))
+    with tarfile.open(out) as t:
+        members = [(m, t.extractfile(m).read() if m.isfile() else None) for m in t.getmembers()]
+    members = [(m, json.dumps([dict(json.loads(d)[0], RepoTags=["arc-move:1"])]).encode())
+               if m.name == "manifest.json" else (m, d) for m, d in members]
+    p = ok(load_bytes(daemon, tar_bytes(members)))
+    assert p.stdout.decode() == ("The image arc-move:1 already exists, renaming the old one with ID %s to empty string\n"
+                                 "Loaded image: arc-move:1\n" % old)
+    assert image_id(daemon, "arc-move:1") == image_id(daemon, base)
+    ok(daemon.cli("rmi", "arc-move:1", "arc-moving:1"))
+
+
 def test_save_several_images_via_api(daemon, work, base):
     status, body = daemon.api("GET", "/images/get?names=%s&names=busybox:latest" % base)
     assert status == 200
