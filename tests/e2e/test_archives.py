@@ -416,3 +416,22 @@ def test_load_gzip_compressed_archive(daemon, work, base):
     import gzip
     p = ok(load_bytes(daemon, gzip.compress(data)))
     assert p.stdout == ("Loaded image: %s\n" % base).encode()
+
+
+def test_export_and_save_load_with_vfs(vfs_daemon, tmp_path):
+    d = vfs_daemon
+    ok(d.cli("run", "--name", "arc-vfs", "busybox", "sh", "-c", "echo vfs > /v.txt && rm /etc/group"))
+    out = str(tmp_path / "vfs.tar")
+    ok(d.cli("export", "-o", out, "arc-vfs"))
+    with tarfile.open(out) as t:
+        names = set(n.rstrip("/") for n in t.getnames())
+        assert t.extractfile("v.txt").read() == b"vfs\n"
+    assert "etc/group" not in names and "bin/busybox" in names
+    ok(d.cli("rm", "arc-vfs"))
+    want = image_id(d, "busybox")
+    saved = str(tmp_path / "bb.tar")
+    ok(d.cli("save", "-o", saved, "busybox"))
+    ok(d.cli("rmi", "busybox"))
+    assert ok(d.cli("load", "-i", saved)).stdout == "Loaded image: busybox:latest\n"
+    assert image_id(d, "busybox") == want
+    assert ok(d.cli("run", "--rm", "busybox", "echo", "ok")).stdout == "ok\n"
