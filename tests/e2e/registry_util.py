@@ -188,13 +188,18 @@ OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
 
 
 def layer_tar(files):
-    """An uncompressed layer: {path: bytes} (a None value makes a directory)."""
+    """An uncompressed layer: {path: bytes} (a None value makes a directory,
+    ("symlink", target) and ("hardlink", target) make links)."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         for path, data in files.items():
             info = tarfile.TarInfo(path)
             info.mtime = 1700000000
-            if data is None:
+            if isinstance(data, tuple):
+                info.type = tarfile.SYMTYPE if data[0] == "symlink" else tarfile.LNKTYPE
+                info.linkname = data[1]
+                t.addfile(info)
+            elif data is None:
                 info.type, info.mode = tarfile.DIRTYPE, 0o755
                 t.addfile(info)
             else:
@@ -333,6 +338,7 @@ class FaultProxy:
         self.cut_after = None
         self.corrupt = False
         self.blob_gets = 0
+        self.requests = []  # (method, path) of every request
         self.port = free_port()
         proxy = self
 
@@ -343,10 +349,11 @@ class FaultProxy:
                 pass
 
             def forward(self):
+                proxy.requests.append((self.command, self.path))
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 conn = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port, timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}  # Host kept: Locations point back here
                 conn.request(self.command, self.path, body=body, headers=headers)
                 r = conn.getresponse()
                 data = r.read()

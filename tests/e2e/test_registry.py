@@ -265,6 +265,59 @@ def test_broken_downloads_register_nothing_and_a_retry_completes(daemon, registr
         proxy.stop()
 
 
+def test_big_layers_are_pushed_in_chunks_with_the_pulled_bytes(daemon, registry, bb_layer):
+    """A layer over the monolithic limit goes up in PATCH chunks; what a
+    push sends is the very blob the pull fetched, so the digests agree."""
+    top, md5 = random_layer(size=9 << 20)
+    api = ru.RegistryApi(registry.address)
+    _, _, manifest = api.push_image("mdk/big", "1", [bb_layer, top])
+    proxy = ru.FaultProxy(registry.port).start()
+    try:
+        ref = proxy.address + "/mdk/big:1"
+        daemon.cli("pull", ref, check=True)
+        copy = proxy.address + "/mdk/big-copy:1"
+        daemon.cli("tag", ref, copy, check=True)
+        proxy.requests.clear()
+        p = daemon.cli("push", copy)
+        assert p.returncode == 0, p.stdout + p.stderr
+        patches = [path for method, path in proxy.requests if method == "PATCH"]
+        assert len(patches) >= 2, "\n".join("%s %s" % r for r in proxy.requests)
+        pushed = [l for l in p.stdout.splitlines() if l.startswith("1: digest: ")][0].split()[2]
+        status, _, body = api.get_manifest("mdk/big-copy", "1")
+        assert status == 200 and ru.sha256(body) == pushed
+        # The new layer's blob is the pulled one (busybox's came from our import, with its own gzip).
+        assert json.loads(body)["layers"][1] == json.loads(manifest)["layers"][1]
+        daemon.cli("rmi", ref, copy, check=True)
+    finally:
+        proxy.stop()
+
+
+def test_hostile_layers_never_write_outside_their_folder(daemon, registry, bb_layer):
+    outside = tempfile.mkdtemp(prefix="mdk-outside-")
+    try:
+        evil = ru.layer_tar({"../../../../../../%s/dotdot" % outside.lstrip("/"): b"x",
+                             "abs": ("symlink", outside),
+                             "abs/through-symlink": b"x",
+                             "hard": ("hardlink", "../../../../../../%s/victim" % outside.lstrip("/"))})
+        open(os.path.join(outside, "victim"), "w").write("untouched")
+        api = ru.RegistryApi(registry.address)
+        api.push_image("mdk/evil", "1", [bb_layer, evil])
+        ids = image_ids(daemon)
+        p = daemon.cli("pull", registry.address + "/mdk/evil:1")
+        assert sorted(os.listdir(outside)) == ["victim"], os.listdir(outside)
+        assert open(os.path.join(outside, "victim")).read() == "untouched"
+        if p.returncode == 0:
+            # What was kept is inside the image: the symlink points nowhere on the host.
+            out = daemon.cli("run", "--rm", registry.address + "/mdk/evil:1", "ls", "/").stdout
+            assert "dotdot" not in out
+            daemon.cli("rmi", registry.address + "/mdk/evil:1", check=True)
+        else:
+            assert "escapes the layer" in p.stderr or "invalid tar entry" in p.stderr, p.stderr
+            assert image_ids(daemon) == ids
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)
+
+
 @pytest.fixture
 def other_host():
     """A network namespace playing another machine at 10.231.17.2 (a /30 no host route uses),
