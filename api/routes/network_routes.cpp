@@ -21,9 +21,10 @@ void register_network_routes(Router& r, Backend& b) {
   r.add("GET", "/networks", [&b](Request& req, Responder& res) {
     auto filters = parse_filters(req.query_value("filters").value_or(""));
     if (!filters) return res.send_error(filters.error());
-    json list = b.networks.list(*filters);
-    for (auto& n : list) fill_container_names(b, n);
-    res.send_json(200, list);
+    auto list = b.networks.list(*filters);
+    if (!list) return res.send_error(list.error());
+    for (auto& n : *list) fill_container_names(b, n);
+    res.send_json(200, *list);
   });
   r.add("GET", "/networks/{id}", [&b](Request& req, Responder& res) {
     auto n = b.networks.inspect(req.param("id"));

@@ -87,8 +87,9 @@ Result<std::vector<PortMapping>> port_requests(const json& hc, const json& confi
           int host_port = hp.first == 0 ? 0 : hp.first + (p - first);
           if (hp.first != 0 && hp.second != hp.first && host_port > hp.second)
             return fail(Error::invalid("invalid port range: host ports do not cover " + key));
-          // A host range for one container port: the first free of it (Docker picks one).
-          out.push_back({proto, p, host_ip, host_port});
+          // A host range for one container port: the first free of it, found when reserving.
+          const int end = first == last && hp.second > hp.first ? hp.second : 0;
+          out.push_back({proto, p, host_ip, host_port, end});
         }
       }
     }

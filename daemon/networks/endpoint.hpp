@@ -16,6 +16,7 @@ struct PortMapping {
   int container_port = 0;
   std::string host_ip;  // "" or "0.0.0.0": every address
   int host_port = 0;    // 0 in a request: pick a free one
+  int host_port_end = 0;  // in a request, a host range for one container port: its first free one
 };
 
 struct Endpoint {

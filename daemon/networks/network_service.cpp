@@ -11,7 +11,9 @@
 #include "common/random_id.hpp"
 #include "common/time.hpp"
 #include "daemon/networks/nat_rules.hpp"
+#include "daemon/networks/host_ports.hpp"
 #include "daemon/networks/netlink.hpp"
+#include "daemon/networks/network_filters.hpp"
 #include "daemon/networks/pools.hpp"
 
 namespace mydocker::daemon::networks {
@@ -270,22 +272,7 @@ Result<uint32_t> NetworkService::allocate_ip_locked(const BridgeNetwork& n) cons
 
 Result<void> NetworkService::reserve_ports_locked(std::vector<PortMapping>& ports, std::vector<UniqueFd>& held) {
   for (auto& p : ports) {
-    UniqueFd s(::socket(AF_INET, (p.proto == "udp" ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0));
-    if (!s) return fail(Error::from_errno(errno, "socket"));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(uint16_t(p.host_port));
-    const uint32_t host_ip = p.host_ip.empty() || p.host_ip == "0.0.0.0" ? 0 : parse_ipv4(p.host_ip).value_or(0);
-    a.sin_addr.s_addr = htonl(host_ip);
-    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      const std::string where = (host_ip ? p.host_ip : "0.0.0.0") + ":" + std::to_string(p.host_port);
-      if (errno == EADDRINUSE) return fail(Error::internal("Bind for " + where + " failed: port is already allocated"));
-      return fail(Error::from_errno(errno, "Bind for " + where + " failed"));
-    }
-    socklen_t len = sizeof a;
-    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
-    p.host_port = ntohs(a.sin_port);
-    if (p.host_ip.empty()) p.host_ip = "0.0.0.0";
+    TRY_ASSIGN(UniqueFd s, reserve_host_port(p));
     held.push_back(std::move(s));
   }
   return {};
@@ -456,34 +443,16 @@ json NetworkService::network_json_locked(const std::string& name) const {
   return j;
 }
 
-json NetworkService::list(const std::map<std::string, std::vector<std::string>>& filters) const {
+Result<json> NetworkService::list(const NetworkFilters& filters) const {
+  TRY_VOID(check_network_filters(filters));
   std::lock_guard lk(mu_);
   std::vector<std::string> names;
   for (const auto& [name, n] : nets_) names.push_back(name);
   names.push_back("host");
   names.push_back("none");
   json out = json::array();
-  for (const auto& name : names) {
-    json j = network_json_locked(name);
-    bool keep = true;
-    for (const auto& [key, values] : filters) {
-      bool any = values.empty();
-      for (const auto& v : values) {
-        if (key == "name") any |= name.find(v) != std::string::npos;
-        else if (key == "id") any |= j["Id"].get<std::string>().rfind(v, 0) == 0;
-        else if (key == "driver") any |= j["Driver"] == v;
-        else if (key == "type") any |= (v == "builtin") == (name == "bridge" || name == "host" || name == "none");
-        else if (key == "label") {
-          const size_t eq = v.find('=');
-          const json& labels = j["Labels"];
-          any |= labels.contains(v.substr(0, eq)) &&
-                 (eq == std::string::npos || labels[v.substr(0, eq)] == v.substr(eq + 1));
-        } else any = true;
-      }
-      keep &= any;
-    }
-    if (keep) out.push_back(j);
-  }
+  for (const auto& name : names)
+    if (json j = network_json_locked(name); network_matches(j, filters)) out.push_back(std::move(j));
   return out;
 }
 

@@ -107,7 +107,8 @@ class NetworkService {
   std::string fixed_network(const std::string& name_or_id) const;
 
   // GET /networks, GET /networks/{id}; container ids → names come from the caller.
-  nlohmann::json list(const std::map<std::string, std::vector<std::string>>& filters) const;
+  // 400 for filters Docker would refuse.
+  Result<nlohmann::json> list(const std::map<std::string, std::vector<std::string>>& filters) const;
   Result<nlohmann::json> inspect(const std::string& name_or_id) const;
   // Our nftables table: "mydocker" for the default bridge, else named after it.
   std::string table_name() const;

@@ -4,6 +4,8 @@
 #include "daemon/networks/endpoint.hpp"
 #include "daemon/networks/ipv4.hpp"
 #include "daemon/networks/nat_rules.hpp"
+#include "daemon/networks/network_filters.hpp"
+#include "daemon/networks/pools.hpp"
 
 using namespace mydocker::daemon::networks;
 using nlohmann::json;
@@ -89,4 +91,55 @@ TEST(Dns, AnswersARecordsRoundRobin) {
   q6[q6.size() - 3] = 28;
   EXPECT_EQ(uint8_t(dns_answer(q6, ips, 0)[7]), 0);
   EXPECT_FALSE(dns_question("short", name, type));
+}
+
+// The pool choice Docker makes: 172.17/16 first, then the next /16 nobody
+// uses, then the 192.168 /20s; the host's routes and our own networks both
+// count as taken.
+TEST(NetPools, NextFreePoolAfterTheHostsAndOurs) {
+  auto s = [](const char* text) { return *parse_subnet(text); };
+  EXPECT_EQ(pick_pool({}, {})->str(), "172.17.0.0/16");
+  EXPECT_EQ(pick_pool({s("172.17.0.0/16")}, {})->str(), "172.18.0.0/16");
+  // A smaller route inside a pool takes the whole pool; ours count too.
+  EXPECT_EQ(pick_pool({s("172.17.5.0/24"), s("10.0.0.0/8")}, {s("172.18.0.0/16")})->str(), "172.19.0.0/16");
+  // A host route covering all of 172.16/12 skips to 192.168.
+  EXPECT_EQ(pick_pool({s("172.16.0.0/12")}, {})->str(), "192.168.0.0/20");
+  EXPECT_EQ(pick_pool({s("172.16.0.0/12"), s("192.168.0.0/24")}, {})->str(), "192.168.16.0/20");
+  // Nothing left.
+  EXPECT_FALSE(pick_pool({s("172.16.0.0/12"), s("192.168.0.0/16")}, {}));
+  EXPECT_EQ(default_pools().size(), 15u + 16u);
+}
+
+TEST(NetFilters, AsDockerReadsThem) {
+  const json a = json::parse(R"({"Name":"web-a","Id":"abc123","Driver":"bridge","Scope":"local",
+                                  "Labels":{"team":"blue","tier":"web"},"Containers":{}})");
+  const json bridge = json::parse(R"({"Name":"bridge","Id":"fff000","Driver":"bridge","Scope":"local",
+                                       "Labels":{},"Containers":{}})");
+  using F = NetworkFilters;
+  EXPECT_TRUE(network_matches(a, F{{"label", {"team", "tier=web"}}}));
+  EXPECT_FALSE(network_matches(a, F{{"label", {"team", "tier=db"}}}));  // labels: all
+  EXPECT_TRUE(network_matches(a, F{{"name", {"nope", "^web"}}}));       // one key: any
+  EXPECT_FALSE(network_matches(a, F{{"name", {"web"}}, {"driver", {"null"}}}));  // keys: all
+  EXPECT_TRUE(network_matches(a, F{{"id", {"c12"}}}));  // a regular expression, not a prefix
+  EXPECT_TRUE(network_matches(a, F{{"type", {"custom"}}}));
+  EXPECT_TRUE(network_matches(bridge, F{{"type", {"builtin"}}}));
+  EXPECT_TRUE(network_matches(a, F{{"dangling", {"true"}}}));
+  EXPECT_FALSE(network_matches(bridge, F{{"dangling", {"true"}}}));
+  EXPECT_TRUE(network_matches(a, F{{"name", {"web-a"}}, {"scope", {"local"}}}));
+  EXPECT_EQ(check_network_filters(F{{"color", {"x"}}}).error().message, "invalid filter 'color'");
+  EXPECT_EQ(check_network_filters(F{{"type", {"odd"}}}).error().message, "invalid filter: 'type'='odd'");
+  EXPECT_TRUE(check_network_filters(F{{"label", {"a=b"}}, {"dangling", {"false"}}}));
+}
+
+TEST(Ports, HostRangeForOneContainerPortIsKeptForTheReservation) {
+  auto r = port_requests(json::parse(R"({"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8000-8010"}]}})"),
+                         json::object());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].host_port, 8000);
+  EXPECT_EQ((*r)[0].host_port_end, 8010);
+  auto pair = port_requests(json::parse(R"({"PortBindings":{"90-91/tcp":[{"HostPort":"8000-8001"}]}})"), json::object());
+  ASSERT_TRUE(pair);
+  EXPECT_EQ((*pair)[1].host_port, 8001);
+  EXPECT_EQ((*pair)[1].host_port_end, 0);
 }

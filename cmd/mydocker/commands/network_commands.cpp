@@ -52,25 +52,24 @@ void add_network_ls(CLI::App& group, Context& ctx) {
   c->add_option("-f,--filter", f->filters, "Provide filter values (e.g. \"driver=bridge\")")->allow_extra_args(false);
   c->add_option("--format", f->format, "Format output using a custom template");
   c->callback([&ctx, f] {
-    auto list = get_json(ctx.connect(), "/networks");
+    // Filtered by the daemon, as docker does: the same rows from both CLIs.
+    auto filters_or = filters_param(f->filters);
+    if (!filters_or) return void(ctx.exit_code = print_daemon_error(filters_or.error()));
+    const std::string filters = *filters_or;
+    auto list = get_json(ctx.connect(), "/networks" + Query().add_if(!filters.empty(), "filters", filters).str());
     if (!list) return void(ctx.exit_code = print_daemon_error(list.error()));
     std::vector<json> rows;
     for (const auto& n : *list) {
-      bool keep = true;
-      for (const auto& kv : f->filters) {
-        const size_t eq = kv.find('=');
-        const std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
-        if (k == "name") keep &= n.value("Name", "").find(v) != std::string::npos;
-        else if (k == "driver") keep &= n.value("Driver", "") == v;
-        else if (k == "id") keep &= n.value("Id", "").rfind(v, 0) == 0;
-      }
-      if (!keep) continue;
       const std::string id = n.value("Id", "");
+      std::string labels;  // "k=v,k2=v2", as docker joins them
+      const json label_map = n.value("Labels", json::object());
+      for (const auto& [k, v] : label_map.items())
+        labels += (labels.empty() ? "" : ",") + k + "=" + (v.is_string() ? v.get<std::string>() : "");
       rows.push_back({{"ID", f->no_trunc ? id : id.substr(0, 12)}, {"Name", n.value("Name", "")},
                       {"Driver", n.value("Driver", "")}, {"Scope", n.value("Scope", "")},
                       {"IPv6", n.value("EnableIPv6", false) ? "true" : "false"},
                       {"Internal", n.value("Internal", false) ? "true" : "false"}, {"CreatedAt", n.value("Created", "")},
-                      {"LabelsMap", n.value("Labels", json::object())}, {"Labels", ""}, {"__row", true}});
+                      {"LabelsMap", n.value("Labels", json::object())}, {"Labels", labels}, {"__row", true}});
     }
     std::sort(rows.begin(), rows.end(), [](const json& a, const json& b) { return a["Name"] < b["Name"]; });
     std::string fmt = f->format;
