@@ -137,6 +137,10 @@ def test_list_filters(daemon):
     for client in (d.cli, d.docker):
         p = client("images", "-f", "bogus=1")
         assert p.returncode == 1 and "invalid filter 'bogus'" in p.stderr
+    for args in (("images", "-f", "nokey"), ("image", "prune", "--filter", "nokey")):
+        ours, theirs = d.cli(*args), d.docker(*args)
+        assert ours.returncode == theirs.returncode == 125
+        assert ours.stderr.replace("mydocker", "docker") == theirs.stderr
     for ref in ("imgt-lab:1.0", "imgt-lab:2.0", "imgt-dang:v1", first):
         d.cli("rmi", ref, check=True)
 

@@ -13,6 +13,10 @@ using nlohmann::json;
 using api::client::Query;
 using api::client::url_encode;
 
+// images.cpp: docker's message for a -f/--filter value without "=".
+int filter_flag_error(const CLI::App& c, const std::vector<std::string>& values, const std::string& flag,
+                      const std::string& why);
+
 namespace {
 void add_history(CLI::App& parent, Context& ctx) {
   struct Flags {
@@ -51,6 +55,7 @@ void add_history(CLI::App& parent, Context& ctx) {
     const int64_t now = timeutil::now_ns() / 1000000000;
     for (const auto& h : *list) rows.push_back(format::history_row(h, !f->no_trunc, f->human, now));
     std::string fmt = f->format;
+    if (fmt == "json") fmt = "{{json .}}";
     if (f->quiet) fmt = "{{.ID}}";
     else if (fmt.empty() || fmt == "table") fmt = f->human ? format::kDefaultHistoryFormat : format::kNonHumanHistoryFormat;
     ctx.exit_code = render_rows(rows, fmt, format::history_headers());
@@ -67,14 +72,13 @@ void add_image_prune(CLI::App& parent, Context& ctx) {
   c->add_flag("-a,--all", f->all, "Remove all unused images, not just dangling ones");
   c->add_flag("-f,--force", f->force, "Do not prompt for confirmation");
   c->add_option("--filter", f->filters, "Provide filter values (e.g. \"until=<timestamp>\")")->allow_extra_args(false);
-  c->callback([&ctx, f] {
+  c->callback([&ctx, f, c] {
     // As docker: dangling is always sent, true unless -a.
     std::vector<std::string> flags = f->filters;
     flags.push_back(std::string("dangling=") + (f->all ? "false" : "true"));
     auto filters = format::filters_json(flags);
     if (!filters) {
-      std::cerr << filters.error().message << "\n";
-      ctx.exit_code = 125;
+      ctx.exit_code = filter_flag_error(*c, f->filters, "--filter", filters.error().message);
       return;
     }
     const char* warning = f->all ? "WARNING! This will remove all images without at least one container associated to them."

@@ -18,6 +18,21 @@ using nlohmann::json;
 using api::client::Query;
 using api::client::url_encode;
 
+// docker's words for a bad -f/--filter value, with the usage of the command
+// (image_maintenance.cpp uses it too).
+int filter_flag_error(const CLI::App& c, const std::vector<std::string>& values, const std::string& flag,
+                      const std::string& why) {
+  std::string bad;
+  for (const auto& v : values)
+    if (v.find('=') == std::string::npos || v.front() == '=') {
+      bad = v;
+      break;
+    }
+  const CLI::App* parent = c.get_parent();
+  const std::string path = std::string("mydocker ") + (parent && parent->get_parent() ? parent->get_name() + " " : "") + c.get_name();
+  return flag_error(path, "invalid argument \"" + bad + "\" for \"" + flag + "\" flag: " + why);
+}
+
 namespace {
 void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, const std::vector<std::string>& aliases) {
   struct Flags {
@@ -35,14 +50,13 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
   c->add_flag("--digests", f->digests, "Show digests");
   c->add_option("-f,--filter", f->filters, "Filter output based on conditions provided")->allow_extra_args(false);
   c->add_option("--format", f->format, "Format output using a custom template");
-  c->callback([&ctx, f] {
+  c->callback([&ctx, f, c] {
     // The REPOSITORY argument is a reference filter, as docker sends it.
     std::vector<std::string> flags = f->filters;
     if (!f->reference.empty()) flags.push_back("reference=" + f->reference);
     auto filters = format::filters_json(flags);
     if (!filters) {
-      std::cerr << filters.error().message << "\n";
-      ctx.exit_code = 125;
+      ctx.exit_code = filter_flag_error(*c, f->filters, "-f, --filter", filters.error().message);
       return;
     }
     Query q;
@@ -69,6 +83,7 @@ void add_images_list(CLI::App& parent, Context& ctx, const std::string& name, co
       }
     }
     std::string fmt = f->format;
+    if (fmt == "json") fmt = "{{json .}}";
     if (f->quiet) {
       fmt = "{{.ID}}";
     } else if ((fmt.empty() || fmt == "table") && f->digests) {

@@ -186,6 +186,7 @@ void add_system_df(CLI::App& system, Context& ctx) {
       return;
     }
     if (f->verbose && (f->format.empty() || f->format == "table")) return print_df_verbose(*df);
+    if (f->format == "json") f->format = "{{json .}}";
     std::string fmt = f->format.empty() || f->format == "table" ? std::string("table ") + format::kDefaultDiskUsageFormat
                                                                   : f->format;
     ctx.exit_code = render_rows(format::disk_usage_rows(*df), fmt, format::disk_usage_headers());
