@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/url_escape.hpp"
+
 namespace mydocker::api::client {
 
 namespace asio = boost::asio;
@@ -282,18 +284,6 @@ std::string query_escape(std::string_view s) {
   return out;
 }
 
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(char(c));
-    else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
+std::string url_encode(std::string_view s) { return url_path_escape(s); }
 
 }  // namespace mydocker::api::client

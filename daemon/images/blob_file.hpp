@@ -6,24 +6,10 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "daemon/images/digest.hpp"  // Sha256
 #include "daemon/images/layer_store.hpp"
 
-struct evp_md_ctx_st;
-
 namespace mydocker::daemon::images {
-
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void update(std::string_view data);
-  std::string digest();  // "sha256:<hex>"; once
-
- private:
-  evp_md_ctx_st* ctx_;
-};
 
 // "sha256:<hex>" of a file's bytes.
 Result<std::string> file_digest(const std::string& path);

@@ -13,9 +13,7 @@ constexpr size_t kOutputBuffer = 1 << 18;
 }  // namespace
 
 LayerSource::LayerSource(int fd)
-    : fd_(fd), in_(kInputBuffer), out_(kOutputBuffer), hash_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-  EVP_DigestInit_ex(hash_.get(), EVP_sha256(), nullptr);
-}
+    : fd_(fd), in_(kInputBuffer), out_(kOutputBuffer) {}
 
 LayerSource::~LayerSource() {
   if (z_init_) inflateEnd(&z_);
@@ -76,7 +74,7 @@ int64_t LayerSource::read(const void** data) {
     }
   }
   const int64_t n = produce(data);
-  if (n > 0) EVP_DigestUpdate(hash_.get(), *data, size_t(n));
+  if (n > 0) hash_.update(std::string_view(static_cast<const char*>(*data), size_t(n)));
   return n;
 }
 
@@ -141,17 +139,6 @@ Result<void> LayerSource::drain() {
   }
 }
 
-std::string LayerSource::digest() {
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(hash_.get(), md, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
-}
+std::string LayerSource::digest() { return hash_.digest(); }
 
 }  // namespace mydocker::daemon::images

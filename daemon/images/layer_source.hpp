@@ -4,7 +4,6 @@
 // and hashed on the way, so that one pass yields both the files and the
 // layer's diff id (sha256 of the uncompressed tar). libarchive then only
 // parses tar; it never decompresses or reads the input twice.
-#include <openssl/evp.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "daemon/images/digest.hpp"
 
 namespace mydocker::daemon::images {
 
@@ -50,7 +50,7 @@ class LayerSource {
   z_stream z_{};
   bool z_init_ = false;
   ZSTD_DStream* zstd_ = nullptr;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> hash_;
+  Sha256 hash_;
   std::string error_;
 };
 

@@ -1,11 +1,11 @@
 #include "daemon/images/tar_extract.hpp"
 
 #include "common/unique_fd.hpp"
+#include "daemon/images/digest.hpp"
 #include "daemon/images/layer_source.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -46,25 +46,15 @@ Result<std::string> uncompressed_digest(const std::string& path) {
     return fail(archive_error(a.get(), "open layer"));
   archive_entry* e;
   if (archive_read_next_header(a.get(), &e) != ARCHIVE_OK) return fail(archive_error(a.get(), "read layer"));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  Sha256 hash;
   std::vector<char> buf(1 << 16);
   for (;;) {
     la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
     if (n < 0) return fail(archive_error(a.get(), "read layer"));
     if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buf.data(), size_t(n));
+    hash.update(std::string_view(buf.data(), size_t(n)));
   }
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex.push_back(kHex[md[i] >> 4]);
-    hex.push_back(kHex[md[i] & 15]);
-  }
-  return "sha256:" + hex;
+  return hash.digest();
 }
 
 // Whether the directory dir (which may not exist yet) resolves inside root:

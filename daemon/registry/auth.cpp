@@ -3,63 +3,17 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
+
 namespace mydocker::daemon::registry {
 
-namespace {
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int sextet(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
-}  // namespace
-
-std::string base64_encode(std::string_view data) {
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    const uint32_t v = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
-  }
-  if (i < data.size()) {
-    uint32_t v = uint8_t(data[i]) << 16;
-    if (i + 1 < data.size()) v |= uint8_t(data[i + 1]) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < data.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-bool base64_decode(std::string_view text, std::string& out) {
-  out.clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=' || c == '\n' || c == '\r') continue;
-    const int v = sextet(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | uint32_t(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(char((acc >> bits) & 0xff));
-    }
-  }
-  return true;
-}
 
 Result<Credentials> decode_registry_auth(std::string_view header) {
   Credentials c;
   if (header.empty()) return c;
   std::string text;
-  if (!base64_decode(header, text)) return fail(Error::invalid("invalid X-Registry-Auth header: not base64"));
+  if (!base64::decode(header, text)) return fail(Error::invalid("invalid X-Registry-Auth header: not base64"));
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) return fail(Error::invalid("invalid X-Registry-Auth header: not a JSON object"));
   c.username = j.value("username", "");

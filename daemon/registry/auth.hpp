@@ -29,8 +29,5 @@ struct Challenge {
 // and escapes allowed).
 std::vector<Challenge> parse_challenges(std::string_view header);
 
-std::string base64_encode(std::string_view data);
-// Standard or URL-safe alphabet, padding optional; nullopt-like empty result with ok=false when malformed.
-bool base64_decode(std::string_view text, std::string& out);
 
 }  // namespace mydocker::daemon::registry

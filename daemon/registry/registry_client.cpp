@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "common/unique_fd.hpp"
+#include "common/url_escape.hpp"
 #include "daemon/images/digest.hpp"
 
 namespace mydocker::daemon::registry {
@@ -15,20 +17,6 @@ using nlohmann::json;
 namespace {
 constexpr int64_t kMonolithicLimit = 8 << 20;  // bigger blobs go up in PATCH chunks of this size
 constexpr int kMaxRedirects = 5;
-
-std::string url_escape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(char(c));
-    else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 // Registry error codes as Docker's distribution client words them.
 std::string code_text(std::string code) {
@@ -91,13 +79,13 @@ Result<std::string> RegistryClient::fetch_token(const Challenge& c, const std::s
   if (realm == c.params.end()) return fail(Error::unavailable("registry " + endpoint_.host + ": bearer challenge without realm"));
   std::string target = realm->second;
   std::string query;
-  if (auto s = c.params.find("service"); s != c.params.end()) query += "service=" + url_escape(s->second);
-  if (!scope.empty()) query += std::string(query.empty() ? "" : "&") + "scope=" + url_escape(scope);
+  if (auto s = c.params.find("service"); s != c.params.end()) query += "service=" + url_path_escape(s->second);
+  if (!scope.empty()) query += std::string(query.empty() ? "" : "&") + "scope=" + url_path_escape(scope);
   if (!query.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + query;
   TRY_ASSIGN(Url url, Url::parse(target));
   HttpRequest req{"GET", url, {}, {}, {}};
   if (!credentials_.username.empty())
-    req.headers.push_back({"Authorization", "Basic " + base64_encode(credentials_.username + ":" + credentials_.password)});
+    req.headers.push_back({"Authorization", "Basic " + base64::encode(credentials_.username + ":" + credentials_.password)});
   HttpClient http(TlsOptions{certs_dir_, !endpoint_.insecure});
   TRY_ASSIGN(HttpResponse r, http.send(req));
   if (r.status == 401 || r.status == 403) {
@@ -123,7 +111,7 @@ Result<std::string> RegistryClient::authorization(const std::string& scope, bool
     if (!c) return std::string();
     if (c->scheme == "basic") {
       if (credentials_.username.empty()) return std::string();
-      return "Basic " + base64_encode(credentials_.username + ":" + credentials_.password);
+      return "Basic " + base64::encode(credentials_.username + ":" + credentials_.password);
     }
     if (!refresh)
       if (auto it = tokens_.find(scope); it != tokens_.end()) return it->second;
@@ -237,7 +225,7 @@ Result<void> RegistryClient::upload_blob(const std::string& repo, const std::str
   if (started.status != 202) return fail(Error::unavailable("start upload: " + registry_error_text(started)));
   TRY_ASSIGN(Url location, Url::parse(started.header("location"), &start_url));
   auto with_digest = [&](Url u) {
-    u.target += (u.target.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + url_escape(digest);
+    u.target += (u.target.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + url_path_escape(digest);
     return u;
   };
   if (size <= kMonolithicLimit) {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "common/fs.hpp"
 
 namespace mydocker::cli {
@@ -14,41 +15,9 @@ namespace mydocker::cli {
 using nlohmann::json;
 
 namespace {
-constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64(std::string_view data, bool url) {
-  std::string out;
-  size_t i = 0;
-  auto put = [&](uint32_t v, int chars) {
-    for (int k = 0; k < 4; ++k) {
-      char c = k < chars ? kStd[(v >> (18 - 6 * k)) & 63] : '=';
-      if (url && c == '+') c = '-';
-      if (url && c == '/') c = '_';
-      out.push_back(c);
-    }
-  };
-  for (; i + 2 < data.size(); i += 3)
-    put((uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]), 4);
-  if (i + 1 == data.size()) put(uint8_t(data[i]) << 16, 2);
-  if (i + 2 == data.size()) put((uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8), 3);
-  return out;
-}
-
 std::string unbase64(std::string_view text) {
   std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const char* p = std::strchr(kStd, c == '-' ? '+' : c == '_' ? '/' : c);
-    if (c == '=' || !p || !*p) continue;
-    acc = (acc << 6) | uint32_t(p - kStd);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(char((acc >> bits) & 0xff));
-    }
-  }
-  return out;
+  return base64::decode(text, out) ? out : std::string();
 }
 
 std::string config_dir() {
@@ -94,7 +63,7 @@ std::optional<StoredAuth> load_auth(const std::string& key) {
 Result<void> save_auth(const std::string& key, const StoredAuth& auth) {
   json j = load_config();
   if (!j.contains("auths") || !j["auths"].is_object()) j["auths"] = json::object();
-  j["auths"][key] = {{"auth", base64(auth.username + ":" + auth.password, false)}};
+  j["auths"][key] = {{"auth", base64::encode(auth.username + ":" + auth.password)}};
   TRY_VOID(fs::mkdir_all(config_dir(), 0700));
   return fs::write_file_atomic(config_dir() + "/config.json", j.dump(1, '\t') + "\n", 0600);
 }
@@ -110,9 +79,9 @@ Result<bool> remove_auth(const std::string& key) {
 std::string registry_auth_header(const std::string& image) {
   const std::string host = registry_of(image);
   auto auth = load_auth(auth_key_for(host));
-  if (!auth) return base64("{}", true);
+  if (!auth) return base64::encode("{}", true);
   const json j = {{"username", auth->username}, {"password", auth->password}, {"serveraddress", host}};
-  return base64(j.dump(), true);
+  return base64::encode(j.dump(), true);
 }
 
 }  // namespace mydocker::cli
