@@ -100,6 +100,29 @@ def test_push_then_pull_round_trip_keeps_the_digest(daemon, registry):
     daemon.cli("rmi", ref, registry.address + "/mdk/bb:v2", check=True)
 
 
+def test_run_pull_policies(daemon, registry, bb_layer):
+    api = ru.RegistryApi(registry.address)
+    ref = registry.address + "/mdk/policy:1"
+    first, _ = random_layer(size=1000, name="data/first")
+    api.push_image("mdk/policy", "1", [bb_layer, first])
+    # never: a missing image is an error, nothing is pulled.
+    for cli in (daemon.cli, daemon.docker):
+        p = cli("run", "--rm", "--pull", "never", ref, "true")
+        assert p.returncode == 125 and "No such image: " + ref in p.stderr, p.stderr
+    daemon.cli("pull", ref, check=True)
+    # The tag moves in the registry: missing keeps the local image, always fetches the new one.
+    second, _ = random_layer(size=1000, name="data/second")
+    api.push_image("mdk/policy", "1", [bb_layer, second])
+    assert daemon.cli("run", "--rm", ref, "ls", "/data").stdout == "first\n"
+    for cli in (daemon.cli, daemon.docker):
+        p = cli("run", "--rm", "--pull", "always", ref, "ls", "/data")
+        assert p.returncode == 0 and p.stdout == "second\n", p.stdout + p.stderr
+    p = daemon.cli("run", "--pull", "sometimes", ref)
+    assert p.returncode == 125 and "invalid pull option: 'sometimes'" in p.stderr, p.stderr
+    daemon.cli("image", "prune", "-f")
+    daemon.cli("rmi", ref, check=True)
+
+
 def test_pull_of_an_image_another_client_wrote(daemon, registry, bb_layer):
     """Layers and config pushed by hand: the pull verifies and unpacks them;
     a second pull fetches nothing; a layer we have is not fetched again."""

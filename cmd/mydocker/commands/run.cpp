@@ -24,6 +24,8 @@ void add_flags(CLI::App* c, RunOptions& f, bool is_run) {
   c->add_flag("-i,--interactive", f.interactive, "Keep STDIN open even if not attached");
   c->add_flag("-t,--tty", f.tty, "Allocate a pseudo-TTY");
   c->add_option("--name", f.name, "Assign a name to the container");
+  c->add_option("--pull", f.pull, "Pull image before running (\"always\", \"missing\", \"never\")");
+  c->add_option("--platform", f.platform, "Set platform if server is multi-platform capable");
   c->add_option("--detach-keys", f.detach_keys, "Override the key sequence for detaching a container");
   c->add_option("-e,--env", f.env, "Set environment variables")->allow_extra_args(false);
   c->add_option("--env-file", f.env_files, "Read in a file of environment variables")->allow_extra_args(false);
@@ -102,11 +104,17 @@ int run_error(const std::string& cmd, const Error& e, bool from_daemon) {
 
 Result<std::string> create_container(api::client::Client& c, const RunOptions& f, const std::string& image,
                                      const std::string& body) {
-  const std::string path = "/containers/create" + Query().add_if(!f.name.empty(), "name", f.name).str();
+  const std::string path = "/containers/create" + Query()
+                                                      .add_if(!f.name.empty(), "name", f.name)
+                                                      .add_if(!f.platform.empty(), "platform", f.platform)
+                                                      .str();
+  // As docker: "always" pulls first (its progress on stderr), "missing"
+  // only after create said the image is not here, "never" not at all.
+  if (f.pull == "always") TRY_VOID(pull_image(c, image, 2, f.platform));
   TRY_ASSIGN(auto r, c.request("POST", path, body));
-  if (r.status == 404 && api::client::error_from(r).message.rfind("No such image", 0) == 0) {
+  if (f.pull == "missing" && r.status == 404 && api::client::error_from(r).message.rfind("No such image", 0) == 0) {
     std::cerr << "Unable to find image '" << normalize_image_ref(image) << "' locally\n";
-    TRY_VOID(pull_image(c, image, 2));
+    TRY_VOID(pull_image(c, image, 2, f.platform));
     TRY_ASSIGN(r, c.request("POST", path, body));
   }
   if (r.status >= 400) return fail(api::client::error_from(r));
@@ -141,6 +149,8 @@ int do_run(Context& ctx, RunOptions& f, const std::vector<std::string>& rest, bo
   }
   const std::string image = rest[0];
   const std::vector<std::string> cmd(rest.begin() + 1, rest.end());
+  if (f.pull != "always" && f.pull != "missing" && f.pull != "never")
+    return flag_error(ctx.command_path, "invalid pull option: '" + f.pull + "': must be one of \"always\", \"missing\" or \"never\"");
   auto body = format::container_create_body(f, image, cmd);
   if (!body) return flag_error(ctx.command_path, body.error().message);
 

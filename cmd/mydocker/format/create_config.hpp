@@ -16,6 +16,7 @@ struct RunOptions {
   bool publish_all = false;
   std::string name, workdir, user, entrypoint, hostname, network, memory, memory_swap, memory_reservation, cpus,
       cpuset_cpus, cpuset_mems, restart, stop_signal, detach_keys, pid_mode, ipc_mode, uts_mode, shm_size, ip, mac_address;
+  std::string pull = "missing", platform;  // --pull always|missing|never, --platform os/arch[/variant]
   bool entrypoint_set = false;
   int64_t cpu_shares = 0, pids_limit = 0;
   int stop_timeout = -1;
