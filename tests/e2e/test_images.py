@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import tarfile
 import time
 import urllib.parse
@@ -333,6 +334,12 @@ def test_prune_dangling_then_all(own):
     finally:
         d.cli("rm", "-f", runner)
     d.cli("rm", ctr, check=True)
+    # What prune left is what a restarted daemon finds (kill -9: no shutdown path).
+    listing, layers = d.docker("images", "--no-trunc", "-q").stdout, layer_dirs(d)
+    d.stop(signal.SIGKILL)
+    d.start()
+    assert d.docker("images", "--no-trunc", "-q").stdout == listing
+    assert layer_dirs(d) == layers
 
 
 def test_system_df(own):
