@@ -157,6 +157,17 @@ def test_pull_of_an_image_another_client_wrote(daemon, registry, bb_layer):
         proxy.stop()
 
 
+def test_whiteouts_and_opaque_directories_of_pulled_layers(daemon, registry, bb_layer):
+    lower = ru.layer_tar({"data": None, "data/gone": b"1", "data/kept": b"2", "opq": None, "opq/old": b"3"})
+    upper = ru.layer_tar({"data": None, "data/.wh.gone": b"", "opq": None, "opq/.wh..wh..opq": b"", "opq/new": b"4"})
+    ru.RegistryApi(registry.address).push_image("mdk/wh", "1", [bb_layer, lower, upper])
+    ref = registry.address + "/mdk/wh:1"
+    daemon.cli("pull", ref, check=True)
+    p = daemon.cli("run", "--rm", ref, "ls", "/data", "/opq")
+    assert p.stdout == "/data:\nkept\n\n/opq:\nnew\n", p.stdout + p.stderr
+    daemon.cli("rmi", ref, check=True)
+
+
 def test_images_written_by_skopeo_oci_and_zstd(daemon, registry, bb_layer):
     top, md5 = random_layer(name="data/z")
     api = ru.RegistryApi(registry.address)
