@@ -129,12 +129,14 @@ Result<bool> path_match(std::string_view pattern, std::string_view name) { retur
 Result<bool> reference_match(std::string_view pattern, std::string_view familiar_tagged) {
   TRY_ASSIGN(bool full, path_match(pattern, familiar_tagged));
   if (full) return true;
-  // The name without its tag (a digest reference has none to drop).
+  // The name without its tag or digest, as Docker's FamiliarMatch also tries.
+  if (const size_t at = familiar_tagged.find('@'); at != std::string_view::npos) {
+    auto name = path_match(pattern, familiar_tagged.substr(0, at));
+    return name && *name;
+  }
   const size_t slash = familiar_tagged.rfind('/');
   const size_t colon = familiar_tagged.rfind(':');
-  if (familiar_tagged.find('@') != std::string_view::npos || colon == std::string_view::npos ||
-      (slash != std::string_view::npos && colon < slash))
-    return false;
+  if (colon == std::string_view::npos || (slash != std::string_view::npos && colon < slash)) return false;
   auto name = path_match(pattern, familiar_tagged.substr(0, colon));
   return name && *name;
 }
