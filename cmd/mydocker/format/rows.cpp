@@ -51,7 +51,7 @@ std::string rfc3339_local(int64_t secs) {
   std::string out = buf;
   long off = tm.tm_gmtoff;
   if (off == 0) return out + "Z";
-  char zone[16];
+  char zone[48];
   std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+', std::labs(off) / 3600, std::labs(off) % 3600 / 60);
   return out + zone;
 }
