@@ -111,6 +111,9 @@ def test_docker_cli_save_load(daemon, work, base):
     ok(daemon.docker("rmi", "arc-dk:1"))
     theirs = ok(daemon.docker("load", "-i", out)).stdout
     assert ours == theirs == "Loaded image: arc-dk:1\n"
+    ok(daemon.docker("rmi", "arc-dk:1"))
+    p = ok(daemon.docker("image", "load", input=streamed))  # from stdin
+    assert p.stdout == b"Loaded image: arc-dk:1\n"
     assert image_id(daemon, "arc-dk:1") == want
     p = ok(daemon.docker("run", "--rm", "arc-dk:1", "cat", "/marker"))
     assert p.stdout.strip() == "marker-content"
