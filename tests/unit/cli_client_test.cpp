@@ -110,6 +110,16 @@ TEST(CreateBody, PublishSpecs) {
   EXPECT_FALSE(parse_publish("80:abc", exposed, bindings));
 }
 
+TEST(CreateBody, ExposeRangesAreExpanded) {
+  RunOptions o;
+  o.expose = {"7000-7002", "53/udp"};
+  auto body = container_create_body(o, "busybox", {"true"});
+  ASSERT_TRUE(body);
+  EXPECT_EQ((*body)["ExposedPorts"].dump(), R"({"53/udp":{},"7000/tcp":{},"7001/tcp":{},"7002/tcp":{}})");
+  o.expose = {"70a"};
+  EXPECT_FALSE(container_create_body(o, "busybox", {"true"}));
+}
+
 TEST(CreateBody, EnvFromClientAndFile) {
   RunOptions o;
   o.env = {"HOME_SET", "UNSET_VAR", "X=1"};

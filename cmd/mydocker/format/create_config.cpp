@@ -251,8 +251,12 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   json exposed = json::object(), bindings = json::object(), labels = json::object(), volumes = json::object();
   for (const auto& p : o.publish) TRY_VOID(parse_publish(p, exposed, bindings));
   for (const auto& e : o.expose) {
-    std::string spec = e.find('/') == std::string::npos ? e + "/tcp" : e;
-    exposed[spec] = json::object();
+    // "7000-7002/udp" is three ports, as docker's CLI expands it.
+    const size_t slash = e.find('/');
+    const std::string proto = slash == std::string::npos ? "tcp" : lower(e.substr(slash + 1));
+    auto range = port_range(e.substr(0, slash));
+    if (!range) return fail(Error::invalid("invalid range format for --expose: " + e + ", error: " + range.error().message));
+    for (int port = range->first; port <= range->second; ++port) exposed[std::to_string(port) + "/" + proto] = json::object();
   }
   for (const auto& l : o.labels) {
     auto eq = l.find('=');
