@@ -5,17 +5,17 @@
 //  * By id: allowed when the image has at most one tag and all its
 //    references are in one repository (else 409 "referenced in multiple
 //    repositories" unless forced); the references go, then the image.
-//  * Never while a running container uses it ("cannot be forced"). A
-//    stopped user blocks unless forced; forced, Docker deletes the image
-//    under the container — we only untag it, because the container's
-//    overlay still reads the image's layers and our layer store keeps
-//    layers by the images that use them. The untagged image then goes with
-//    `image prune` once the container is gone.
+//  * Never while a running container uses it ("cannot be forced"); a
+//    forced delete by reference then only untags. A stopped user blocks
+//    unless forced; forced, the image goes (as in Docker) but its layers
+//    stay for the container's overlay (retained_, on disk), until a later
+//    rmi or prune finds no container using them.
 #include <unistd.h>
 
 #include <algorithm>
 #include <set>
 
+#include "common/fs.hpp"
 #include "daemon/images/image_service.hpp"
 
 namespace mydocker::daemon::images {
@@ -45,18 +45,34 @@ Error conflict_error(const std::string& image_id, const Conflict& c) {
 }
 }  // namespace
 
-std::vector<std::string> ImageService::delete_image_locked(const std::string& id) {
+std::vector<std::vector<std::string>> ImageService::chains_in_use_locked() const {
+  std::vector<std::vector<std::string>> in_use;
+  for (const auto& [other, img] : images_)
+    in_use.push_back(LayerStore::chain_ids(img.config["rootfs"].value("diff_ids", std::vector<std::string>{})));
+  for (const auto& [id, chains] : retained_) in_use.push_back(chains);
+  return in_use;
+}
+
+void ImageService::drop_retained_locked(const ImageUsersFn& users) {
+  if (!users || !std::erase_if(retained_, [&](const auto& kv) { return users(kv.first).empty(); })) return;
+  (void)fs::write_file_atomic(retained_file(), json(retained_).dump());
+  layers_.release_unused(chains_in_use_locked());
+}
+
+std::vector<std::string> ImageService::delete_image_locked(const std::string& id, bool retain_layers) {
   std::vector<std::string> chains;
   if (auto it = images_.find(id); it != images_.end())
     chains = LayerStore::chain_ids(it->second.config["rootfs"].value("diff_ids", std::vector<std::string>{}));
+  if (retain_layers) {
+    // Written before the image goes: a crash in between keeps layers, never loses them.
+    retained_[id] = chains;
+    (void)fs::write_file_atomic(retained_file(), json(retained_).dump());
+  }
   images_.erase(id);
   std::erase_if(tags_, [&](const auto& kv) { return kv.second == id; });
   std::erase_if(digests_, [&](const auto& kv) { return kv.second == id; });
   (void)::unlink((content_dir() + "/" + id.substr(7)).c_str());
-  std::vector<std::vector<std::string>> in_use;
-  for (const auto& [other, img] : images_)
-    in_use.push_back(LayerStore::chain_ids(img.config["rootfs"].value("diff_ids", std::vector<std::string>{})));
-  layers_.release_unused(in_use);
+  layers_.release_unused(chains_in_use_locked());
   // What went, top layer first as Docker lists them.
   std::vector<std::string> removed;
   for (auto it = chains.rbegin(); it != chains.rend(); ++it)
@@ -76,6 +92,7 @@ bool ImageService::single_reference_locked(const std::string& id) const {
 }
 
 Result<json> ImageService::remove_locked(std::string_view name, bool force, const ImageUsersFn& users) {
+  drop_retained_locked(users);
   TRY_ASSIGN(Image img, resolve_locked(name));
   const std::string id = img.id;
   const std::vector<ImageUser> user_list = users ? users(id) : std::vector<ImageUser>{};
@@ -132,26 +149,18 @@ Result<json> ImageService::remove_locked(std::string_view name, bool force, cons
     conflict = Conflict{"image is being used by running container " + running->container_id.substr(0, 12), true, true};
   else if (!force && (!tags_of_locked(id).empty() || !digests_of_locked(id).empty()))
     conflict = Conflict{"image is referenced in multiple repositories", false, false};
-  else if (stopped != user_list.end())
+  else if (!force && stopped != user_list.end())
     conflict = Conflict{"image is being used by stopped container " + stopped->container_id.substr(0, 12), false, true};
   if (conflict) {
-    // Only the references went: a user of the image keeps it (see the top).
-    if ((removed_reference && conflict->used) || (force && !conflict->hard)) {
-      if (force && !removed_reference)
-        for (const auto& t : tags_of_locked(id)) {
-          tags_.erase(t);
-          out.push_back({{"Untagged", t}});
-        }
-      refresh_names_locked();
-      TRY_VOID(save_repositories_locked());
-      return out;
-    }
     TRY_VOID(save_repositories_locked());
+    // A reference went and a container keeps the image: that was all.
+    if (removed_reference && conflict->used) return out;
     return fail(conflict_error(id, *conflict));
   }
   for (const auto& t : tags_of_locked(id)) out.push_back({{"Untagged", t}});
   for (const auto& d : digests_of_locked(id)) out.push_back({{"Untagged", d}});
-  const auto layers = delete_image_locked(id);
+  // Forced past stopped containers: their layers stay while they exist.
+  const auto layers = delete_image_locked(id, stopped != user_list.end());
   out.push_back({{"Deleted", id}});
   for (const auto& chain : layers) out.push_back({{"Deleted", chain}});
   refresh_names_locked();

@@ -14,6 +14,7 @@ using nlohmann::json;
 Result<ImagePruneReport> ImageService::prune(const Filters& filters, const ImageUsersFn& users) {
   TRY_ASSIGN(PruneFilter f, parse_prune_filters(filters, timeutil::now_ns()));
   std::lock_guard lk(mu_);
+  drop_retained_locked(users);
   std::map<std::string, int64_t> layer_sizes;  // before they go
   std::vector<std::string> victims;
   for (const auto& [id, img] : images_) {

@@ -50,6 +50,12 @@ Result<void> ImageService::restore() {
         for (auto& [ref, id] : tags.items())
           if (images_.contains(id.get<std::string>())) (ref.find('@') == std::string::npos ? tags_ : digests_)[ref] = id.get<std::string>();
   }
+  if (auto text = fs::read_file(retained_file())) {
+    json kept = json::parse(*text, nullptr, false);
+    if (kept.is_object())
+      for (auto& [id, chains] : kept.items())
+        if (chains.is_array()) retained_[id] = chains.get<std::vector<std::string>>();
+  }
   refresh_names_locked();
   return {};
 }
@@ -237,10 +243,7 @@ json ImageService::inspect_json(const Image& img) const {
 
 void ImageService::release_unused_layers() {
   std::lock_guard lk(mu_);
-  std::vector<std::vector<std::string>> in_use;
-  for (const auto& [id, img] : images_)
-    in_use.push_back(LayerStore::chain_ids(img.config["rootfs"].value("diff_ids", std::vector<std::string>{})));
-  layers_.release_unused(in_use);
+  layers_.release_unused(chains_in_use_locked());
 }
 
 }  // namespace mydocker::daemon::images

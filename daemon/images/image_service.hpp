@@ -96,8 +96,15 @@ class ImageService {
   Result<std::string> store_config(const nlohmann::json& config);
   std::vector<std::string> tags_of_locked(const std::string& id) const;
   Result<Image> resolve_locked(std::string_view name_or_id) const;
-  // Deletes the image and returns the chain ids of the layers that went with it.
-  std::vector<std::string> delete_image_locked(const std::string& id);
+  // Deletes the image and returns the chain ids of the layers that went
+  // with it; retain_layers keeps them for the stopped containers still
+  // using the image (a forced rmi).
+  std::vector<std::string> delete_image_locked(const std::string& id, bool retain_layers = false);
+  // Chains of every image, and of deleted images kept for their containers.
+  std::vector<std::vector<std::string>> chains_in_use_locked() const;
+  // Lets the layers of deleted images go once no container uses them.
+  void drop_retained_locked(const ImageUsersFn& users);
+  std::string retained_file() const { return root_ + "/image/overlay2/retained-layers.json"; }
   Result<nlohmann::json> remove_locked(std::string_view name, bool force, const ImageUsersFn& users);
   // Docker's rule for deleting by id: at most one tag, all references in one repository.
   bool single_reference_locked(const std::string& id) const;
@@ -108,6 +115,8 @@ class ImageService {
   std::map<std::string, Image> images_;        // by id
   std::map<std::string, std::string> tags_;    // "busybox:latest" → id
   std::map<std::string, std::string> digests_; // "busybox@sha256:..." → id
+  // Deleted images' layers that containers still read: id → chain ids.
+  std::map<std::string, std::vector<std::string>> retained_;
   std::vector<std::string> digests_of_locked(const std::string& id) const;
   void refresh_names_locked();
 

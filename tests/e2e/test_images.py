@@ -229,9 +229,11 @@ def test_rmi_untags_then_deletes_and_frees_layers(daemon):
 
 def test_rmi_conflicts_with_containers(daemon):
     d = daemon
-    img = import_image(d, "imgt-used:1")
+    layers_before = layer_dirs(d)
+    img = import_image(d, "imgt-used:1", own_layer_tar(d, "used"))
+    own_layer = (layer_dirs(d) - layers_before).pop()
     short = img[7:19]
-    stopped = d.cli("create", "imgt-used:1", "true", check=True).stdout.strip()
+    stopped = d.cli("create", "imgt-used:1", "cat", "/imgt-used.txt", check=True).stdout.strip()
     try:
         for client in (d.cli, d.docker):
             p = client("rmi", "imgt-used:1")
@@ -250,20 +252,25 @@ def test_rmi_conflicts_with_containers(daemon):
                 for client in (d.cli, d.docker):
                     p = client(*args)
                     assert p.returncode == 1
-                    # Either container may be named; the running one decides.
                     assert p.stderr == ("Error response from daemon: conflict: unable to delete %s (cannot be forced) - "
                                         "image is being used by running container %s\n" % (short, running[:12]))
-            # Forced by name: the tag goes, the image stays for its containers.
+            # Forced by name while one runs: only the tag goes.
             assert d.docker("rmi", "-f", "imgt-used:1").stdout == "Untagged: imgt-used:1\n"
             status, out = api_json(d, "GET", "/images/%s/json" % img)
             assert status == 200 and out["RepoTags"] == []
-            assert d.docker("run", "--rm", img, "echo", "still").stdout == "still\n"
         finally:
             d.cli("rm", "-f", running)
+        # Forced with a stopped user only: deleted, as Docker does; the
+        # container still starts from the layers it reads.
+        assert d.docker("rmi", "-f", short).stdout == "Deleted: %s\n" % img
+        assert d.docker("image", "inspect", img).returncode == 1
+        assert own_layer in layer_dirs(d)
+        assert d.docker("start", "-a", stopped).stdout == "layer of used\n"
     finally:
         d.cli("rm", "-f", stopped)
-    # Nobody uses it now: by id it goes.
-    assert d.docker("rmi", short).stdout == "Deleted: %s\n" % img
+    # The container gone, the next rmi or prune lets the layer go.
+    d.docker("image", "prune", "-f", check=True)
+    assert own_layer not in layer_dirs(d)
 
 
 @pytest.fixture(scope="module")

@@ -127,6 +127,20 @@ TEST(ImageRules, ContainersBlockAsInDocker) {
   EXPECT_TRUE(s.images.resolve(img.id));
   // Untagged and unused: by id it goes.
   EXPECT_EQ(*s.images.remove(short_id, false, false, nobody()), json::parse(R"([{"Deleted":")" + img.id + R"("}])"));
+  // Forced past a stopped container: deleted, as Docker does.
+  Image other = s.add("stopped:1");
+  EXPECT_EQ(*s.images.remove("stopped:1", true, false, used_by(other.id, false)),
+            json::parse(R"([{"Untagged":"stopped:1"},{"Deleted":")" + other.id + R"("}])"));
+  EXPECT_FALSE(s.images.resolve(other.id));
+  const std::string retained = s.root + "/image/overlay2/retained-layers.json";
+  EXPECT_EQ(json::parse(*fs::read_file(retained)).count(other.id), 1u);
+  // A restarted store still knows; once no container uses it, it lets go.
+  ImageService again(s.root, s.layers);
+  ASSERT_TRUE(again.restore());
+  ASSERT_TRUE(again.prune({}, used_by(other.id, false)));
+  EXPECT_EQ(json::parse(*fs::read_file(retained)).count(other.id), 1u);
+  ASSERT_TRUE(again.prune({}, nobody()));
+  EXPECT_EQ(json::parse(*fs::read_file(retained)), json::object());
 }
 
 TEST(ImageRules, PruneDanglingOrAllUnused) {
