@@ -6,7 +6,8 @@ offline busybox image, then measures:
   - median wall time of `mydocker run --rm busybox true` (20 runs)
   - `mydocker ps -a` with 100 containers (median of 10)
   - daemon RSS idle and with 20 running containers
-  - RSS per shim
+  - RSS per shim, exec latency, stdin throughput, ps -a, embedded DNS
+  - pull of a multi-layer image from a loopback registry vs skopeo + tar
 Everything it creates is removed at the end."""
 import os
 import shutil
@@ -172,6 +173,8 @@ def main():
               dns_queries_per_second(cli))
         all_ids = subprocess.run(cli + ["ps", "-aq"], capture_output=True, text=True).stdout.split()
         subprocess.run(cli + ["rm", "-f"] + all_ids, check=True, capture_output=True)
+        # Pull from a loopback registry against skopeo copy + tar -x (scripts/bench_pull.py).
+        subprocess.run([sys.executable, os.path.join(REPO, "scripts", "bench_pull.py")] + cli, check=True)
     finally:
         d.terminate()
         d.wait()
