@@ -391,7 +391,13 @@ def test_system_df(own):
         assert "\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE" in verbose
         same_output(d, "system", "df", "--format", "{{.Type}}: {{.TotalCount}} {{.Size}}")
         same_output(d, "images")
+        # An untagged image shows as <none> in both.
+        import_image(d, "df:shared")
+        assert "\n<none>       <none>    " in same_output(d, "system", "df", "-v")
+        same_output(d, "images", "-a")
+        same_output(d, "history", "--no-trunc", "-H=false", image_id(d, "df:shared"))
     finally:
         d.cli("rm", "-f", running, "dfwriter")
         d.cli("volume", "rm", "dfvol")
         d.cli("rmi", "df:1", "df:shared")
+        d.cli("image", "prune", "-f")
