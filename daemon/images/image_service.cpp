@@ -221,7 +221,7 @@ json ImageService::inspect_json(const Image& img) const {
   std::vector<std::string> diff_ids = img.config["rootfs"].value("diff_ids", std::vector<std::string>{});
   std::string lower;
   for (const auto& chain : LayerStore::chain_ids(diff_ids)) lower = layers_.layer_diff_dir(chain) + (lower.empty() ? "" : ":" + lower);
-  return {{"Id", img.id},
+  json out = {{"Id", img.id},
           {"RepoTags", img.repo_tags},
           {"RepoDigests", img.repo_digests},
           {"Parent", ""},
@@ -239,6 +239,9 @@ json ImageService::inspect_json(const Image& img) const {
           {"GraphDriver", {{"Name", "overlay2"}, {"Data", {{"LowerDir", lower}}}}},
           {"RootFS", {{"Type", "layers"}, {"Layers", diff_ids}}},
           {"Metadata", {{"LastTagTime", "0001-01-01T00:00:00Z"}}}};
+  // Docker leaves Variant out unless the image names one (linux/arm64/v8).
+  if (const std::string v = img.config.value("variant", ""); !v.empty()) out["Variant"] = v;
+  return out;
 }
 
 void ImageService::release_unused_layers() {
