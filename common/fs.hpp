@@ -1,6 +1,7 @@
 #pragma once
 // Small file-system helpers. Every state write goes through
 // write_file_atomic: temp file, fsync, rename.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -19,5 +20,8 @@ Result<void> mkdir_all(const std::string& path, mode_t mode = 0755);
 Result<void> remove_all(const std::string& path);
 bool exists(const std::string& path);
 bool is_dir(const std::string& path);
+// Bytes of the regular files under a folder, symlinks not followed (what
+// Docker reports as a volume's or a layer's size); 0 for a missing folder.
+int64_t tree_size(const std::string& path);
 
 }  // namespace mydocker::fs

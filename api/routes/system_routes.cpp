@@ -28,19 +28,6 @@ std::string os_pretty_name() {
   return v;
 }
 
-// Bytes of the regular files under a folder (a volume's UsageData.Size).
-int64_t tree_size(const std::string& path) {
-  int64_t total = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(
-           path, std::filesystem::directory_options::skip_permission_denied, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    struct stat st;
-    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += st.st_size;
-  }
-  return total;
-}
-
 // GET /system/df: what `docker system df` reads. ?type= (API 1.42) limits
 // it to some of image, container, volume, build-cache; the rest is null.
 void handle_df(Backend& b, Request& req, Responder& res) {
@@ -88,7 +75,7 @@ void handle_df(Backend& b, Request& req, Responder& res) {
     json volumes = json::array();
     for (const auto& v : b.volumes.list({})) {
       json j = b.volumes.to_json(v);
-      j["UsageData"] = {{"Size", tree_size(b.volumes.data_path(v.name))},
+      j["UsageData"] = {{"Size", fs::tree_size(b.volumes.data_path(v.name))},
                         {"RefCount", b.volumes.users(v.name).size()}};
       volumes.push_back(std::move(j));
     }

@@ -141,16 +141,6 @@ Result<bool> reference_match(std::string_view pattern, std::string_view familiar
   return name && *name;
 }
 
-bool labels_match(const std::vector<std::string>& wanted, const std::map<std::string, std::string>& labels) {
-  for (const auto& w : wanted) {
-    const size_t eq = w.find('=');
-    auto it = labels.find(w.substr(0, eq));
-    if (it == labels.end()) return false;
-    if (eq != std::string::npos && it->second != w.substr(eq + 1)) return false;
-  }
-  return true;
-}
-
 Result<int64_t> parse_filter_time(std::string_view value, int64_t now_ns) {
   TRY_ASSIGN(std::string ts, timeutil::api_timestamp(value, now_ns));
   const size_t dot = ts.find('.');

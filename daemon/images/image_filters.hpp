@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "daemon/label_filter.hpp"  // labels_match
 
 namespace mydocker::daemon::images {
 
@@ -25,8 +26,6 @@ Result<bool> path_match(std::string_view pattern, std::string_view name);
 // then against "busybox".
 Result<bool> reference_match(std::string_view pattern, std::string_view familiar_tagged);
 
-// filters.MatchKVList: every "key" or "key=value" holds in labels.
-bool labels_match(const std::vector<std::string>& wanted, const std::map<std::string, std::string>& labels);
 
 struct ListFilter {
   std::optional<bool> dangling;         // true: only untagged; false: only tagged

@@ -4,6 +4,7 @@
 #include <set>
 #include <sys/stat.h>
 
+#include "common/fs.hpp"
 #include "common/time.hpp"
 #include "daemon/images/image_service.hpp"
 
@@ -25,18 +26,6 @@ std::map<std::string, std::string> labels_of(const Image& img) {
   return out;
 }
 
-// Bytes of the regular files under a folder (as Docker's directory size).
-int64_t tree_size(const std::string& path) {
-  int64_t total = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(
-           path, std::filesystem::directory_options::skip_permission_denied, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    struct stat st;
-    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += st.st_size;
-  }
-  return total;
-}
 }  // namespace
 
 json ImageService::summary_json(const Image& img) const {
@@ -125,10 +114,10 @@ int64_t ImageService::container_rw_size(const std::string& container_id) const {
   // root (Docker's vfs driver reports it the same way).
   const std::string upper = root_ + "/overlay2/" + container_id + "/diff";
   std::error_code ec;
-  if (std::filesystem::is_directory(upper, ec)) return tree_size(upper);
+  if (std::filesystem::is_directory(upper, ec)) return fs::tree_size(upper);
   const std::string copy = root_ + "/vfs/dir/" + container_id;
   if (!std::filesystem::is_directory(copy, ec)) return 0;
-  return tree_size(copy);
+  return fs::tree_size(copy);
 }
 
 }  // namespace mydocker::daemon::images

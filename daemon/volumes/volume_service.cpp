@@ -9,6 +9,7 @@
 #include "common/fs.hpp"
 #include "common/random_id.hpp"
 #include "common/time.hpp"
+#include "daemon/label_filter.hpp"
 #include "daemon/volumes/volume_mount.hpp"
 
 namespace mydocker::daemon::volumes {
@@ -17,30 +18,6 @@ using nlohmann::json;
 
 namespace {
 Error no_such_volume(const std::string& name) { return Error::not_found("get " + name + ": no such volume"); }
-
-// Docker's label filter: every "key" or "key=value" must hold.
-bool labels_match(const std::map<std::string, std::string>& labels, const std::vector<std::string>& wanted) {
-  for (const auto& w : wanted) {
-    const size_t eq = w.find('=');
-    auto it = labels.find(w.substr(0, eq));
-    if (it == labels.end()) return false;
-    if (eq != std::string::npos && it->second != w.substr(eq + 1)) return false;
-  }
-  return true;
-}
-
-// Bytes under a folder, for prune's SpaceReclaimed (as Docker's du).
-uint64_t disk_usage(const std::string& path) {
-  uint64_t total = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(
-           path, std::filesystem::directory_options::skip_permission_denied, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    struct stat st;
-    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += uint64_t(st.st_size);
-  }
-  return total;
-}
 }  // namespace
 
 VolumeService::VolumeService(const store::Paths& paths) : paths_(paths) {}
@@ -130,9 +107,9 @@ std::vector<Volume> VolumeService::list(const Filters& filters) const {
         for (const auto& d : values) any |= v.driver == d;
         keep &= any;
       } else if (key == "label") {
-        keep &= labels_match(v.labels, values);
+        keep &= labels_match(values, v.labels);
       } else if (key == "label!") {
-        keep &= values.empty() || !labels_match(v.labels, values);
+        keep &= values.empty() || !labels_match(values, v.labels);
       }
     }
     if (keep) out.push_back(v);
@@ -185,13 +162,13 @@ Result<PruneResult> VolumeService::prune(bool all, const Filters& filters) {
   for (const auto& [name, v] : volumes_) {
     if (users_.count(name) && !users_.at(name).empty()) continue;
     if (!all && !v.anonymous()) continue;
-    if (auto it = filters.find("label"); it != filters.end() && !labels_match(v.labels, it->second)) continue;
-    if (auto it = filters.find("label!"); it != filters.end() && !it->second.empty() && labels_match(v.labels, it->second))
+    if (auto it = filters.find("label"); it != filters.end() && !labels_match(it->second, v.labels)) continue;
+    if (auto it = filters.find("label!"); it != filters.end() && !it->second.empty() && labels_match(it->second, v.labels))
       continue;
     victims.push_back(name);
   }
   for (const auto& name : victims) {
-    const uint64_t size = disk_usage(paths_.volume_data(name));
+    const uint64_t size = uint64_t(fs::tree_size(paths_.volume_data(name)));
     if (remove_locked(name)) {
       out.deleted.push_back(name);
       out.space_reclaimed += size;

@@ -6,6 +6,7 @@
 
 using namespace mydocker;
 using namespace mydocker::daemon::images;
+using mydocker::daemon::labels_match;
 
 namespace {
 bool matches(const char* pattern, const char* name) {
