@@ -10,7 +10,6 @@
 
 #include "commands/context.hpp"
 #include "common/unique_fd.hpp"
-#include "format/jsonmessage.hpp"
 
 namespace mydocker::cli {
 
@@ -176,28 +175,7 @@ void add_load(CLI::App& parent, Context& ctx) {
     }
     Query q;
     q.add_if(f->quiet || !::isatty(1), "quiet", "1");
-    auto pending = ctx.connect().upload("POST", "/images/load" + q.str(), fd, "application/x-tar");
-    if (!pending) {
-      ctx.exit_code = print_daemon_error(pending.error());
-      return;
-    }
-    if ((*pending)->status() >= 400) {
-      ctx.exit_code = print_daemon_error(api::client::error_from(**pending));
-      return;
-    }
-    format::JsonMessageStream messages;
-    for (;;) {
-      std::string piece;
-      auto more = (*pending)->next(piece);
-      if (!more) {
-        ctx.exit_code = print_daemon_error(more.error());
-        return;
-      }
-      std::cout << messages.feed(piece) << std::flush;
-      if (!*more) break;
-    }
-    std::cout << messages.finish();
-    if (messages.error()) ctx.exit_code = print_daemon_error(Error::internal(*messages.error()));
+    ctx.exit_code = upload_tar_and_print(ctx, "/images/load" + q.str(), fd);
   });
 }
 }  // namespace

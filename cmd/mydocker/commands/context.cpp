@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "format/jsonmessage.hpp"
 #include "format/rows.hpp"
 
 #include <iostream>
@@ -33,6 +34,24 @@ bool confirmed(const std::string& warning) {
   std::string answer;
   std::getline(std::cin, answer);
   return answer == "y" || answer == "Y";
+}
+
+int upload_tar_and_print(Context& ctx, const std::string& path, int fd) {
+  // The tar is streamed (chunked), never held in memory.
+  auto pending = ctx.connect().upload("POST", path, fd, "application/x-tar");
+  if (!pending) return print_daemon_error(pending.error());
+  if ((*pending)->status() >= 400) return print_daemon_error(api::client::error_from(**pending));
+  format::JsonMessageStream messages;
+  for (;;) {
+    std::string piece;
+    auto more = (*pending)->next(piece);
+    if (!more) return print_daemon_error(more.error());
+    std::cout << messages.feed(piece) << std::flush;
+    if (!*more) break;
+  }
+  std::cout << messages.finish();
+  if (messages.error()) return print_daemon_error(Error::internal(*messages.error()));
+  return 0;
 }
 
 Result<std::string> filters_param(const std::vector<std::string>& flags, bool all) {

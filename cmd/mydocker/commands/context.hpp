@@ -43,6 +43,11 @@ bool confirmed(const std::string& warning);
 // none); Docker's message for a malformed one.
 Result<std::string> filters_param(const std::vector<std::string>& flags, bool all = false);
 
+// POST path with the tar read from fd (0: stdin) streamed as the body, the
+// daemon's JSON messages printed to stdout as docker does (import, load);
+// the exit code.
+int upload_tar_and_print(Context& ctx, const std::string& path, int fd);
+
 // "busybox" → "busybox:latest" (as docker prints it in "Unable to find image").
 std::string normalize_image_ref(const std::string& image);
 // POST /images/create?fromImage=..&tag=.. with the stored credentials; the

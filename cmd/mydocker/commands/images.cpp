@@ -9,7 +9,6 @@
 #include "commands/context.hpp"
 #include "common/time.hpp"
 #include "common/unique_fd.hpp"
-#include "format/jsonmessage.hpp"
 #include "format/rows.hpp"
 
 namespace mydocker::cli {
@@ -135,29 +134,7 @@ void add_import(CLI::App& parent, Context& ctx) {
       }
       fd = file.get();
     }
-    // The tar is streamed from the file (chunked), never held in memory.
-    auto pending = ctx.connect().upload("POST", "/images/create" + q.str(), fd, "application/x-tar");
-    if (!pending) {
-      ctx.exit_code = print_daemon_error(pending.error());
-      return;
-    }
-    if ((*pending)->status() >= 400) {
-      ctx.exit_code = print_daemon_error(api::client::error_from(**pending));
-      return;
-    }
-    format::JsonMessageStream messages;
-    for (;;) {
-      std::string piece;
-      auto more = (*pending)->next(piece);
-      if (!more) {
-        ctx.exit_code = print_daemon_error(more.error());
-        return;
-      }
-      std::cout << messages.feed(piece) << std::flush;
-      if (!*more) break;
-    }
-    std::cout << messages.finish();
-    if (messages.error()) ctx.exit_code = print_daemon_error(Error::internal(*messages.error()));
+    ctx.exit_code = upload_tar_and_print(ctx, "/images/create" + q.str(), fd);
   });
 }
 
