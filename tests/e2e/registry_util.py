@@ -87,11 +87,12 @@ class Registry:
             argv = ["ip", "netns", "exec", self.netns] + argv
         self.log = open(os.path.join(self.root, "registry.log"), "ab")
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=self.log)
-        if self.netns:
-            # The listener is in the namespace; poll it from the host over the veth.
+        try:
+            # In a namespace the listener is polled from the host, over the veth.
             wait_listening(self.host, self.port, self.proc)
-        else:
-            wait_listening(self.host, self.port, self.proc)
+        except Exception:
+            self.stop()  # never leave a registry behind a failed start
+            raise
         return self
 
     def stop(self):
