@@ -1,9 +1,5 @@
 #include "common/fs.hpp"
 
-#include <sys/stat.h>
-
-#include <filesystem>
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -136,18 +132,6 @@ bool exists(const std::string& path) {
 bool is_dir(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-int64_t tree_size(const std::string& path) {
-  int64_t total = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(
-           path, std::filesystem::directory_options::skip_permission_denied, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    struct stat st;
-    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += st.st_size;
-  }
-  return total;
 }
 
 }  // namespace mydocker::fs
