@@ -75,24 +75,31 @@ void LayerStore::discard_layer_dir(const NewLayerDir& dir) {
 }
 
 Result<std::string> LayerStore::commit_layer(const NewLayerDir& dir, const std::string& parent_chain,
-                                             const std::string& diff_id, int64_t size) {
+                                             const std::string& diff_id, int64_t size, bool pin) {
   const std::string chain = parent_chain.empty() ? diff_id : sha256_digest(parent_chain + " " + diff_id);
   std::lock_guard lk(mu_);
+  // Pinned under the lock release_unused takes, so no prune slips in between.
+  if (pin) ++pinned_[chain];
   const std::string db = layerdb(chain);
   if (fs::exists(db + "/cache-id")) {
     discard_layer_dir(dir);  // stored once
     return chain;
   }
-  TRY_VOID(fs::mkdir_all(db, 0700));
-  TRY_VOID(fs::write_file_atomic(db + "/diff", diff_id));
-  TRY_VOID(fs::write_file_atomic(db + "/size", std::to_string(size)));
-  if (!parent_chain.empty()) TRY_VOID(fs::write_file_atomic(db + "/parent", parent_chain));
-  TRY_VOID(fs::write_file_atomic(db + "/cache-id", dir.cache_id));  // last: the layer is complete
+  auto written = [&]() -> Result<void> {
+    TRY_VOID(fs::mkdir_all(db, 0700));
+    TRY_VOID(fs::write_file_atomic(db + "/diff", diff_id));
+    TRY_VOID(fs::write_file_atomic(db + "/size", std::to_string(size)));
+    if (!parent_chain.empty()) TRY_VOID(fs::write_file_atomic(db + "/parent", parent_chain));
+    return fs::write_file_atomic(db + "/cache-id", dir.cache_id);  // last: the layer is complete
+  }();
+  if (!written) {
+    if (pin && --pinned_[chain] <= 0) pinned_.erase(chain);
+    return fail(written.error());
+  }
   return chain;
 }
-
 Result<std::string> LayerStore::add_layer_from_tar(const std::string& tar_path, const std::string& parent_chain,
-                                                   std::string& diff_id_out) {
+                                                   std::string& diff_id_out, bool pin) {
   TRY_ASSIGN(NewLayerDir dir, new_layer_dir());
   auto extracted = extract_layer(tar_path, dir.path + "/diff");
   if (!extracted) {
@@ -100,7 +107,7 @@ Result<std::string> LayerStore::add_layer_from_tar(const std::string& tar_path, 
     return fail(extracted.error());
   }
   diff_id_out = extracted->diff_id;
-  auto chain = commit_layer(dir, parent_chain, extracted->diff_id, extracted->size);
+  auto chain = commit_layer(dir, parent_chain, extracted->diff_id, extracted->size, pin);
   if (!chain) discard_layer_dir(dir);
   return chain;
 }
@@ -114,21 +121,6 @@ Result<void> LayerStore::keep_blob(const std::string& chain, const std::string& 
   TRY_VOID(fs::write_file_atomic(db + "/blob-media-type", blob.media_type));
   TRY_VOID(fs::write_file_atomic(db + "/blob-size", std::to_string(blob.size)));
   return fs::write_file_atomic(db + "/blob-digest", blob.digest);  // last: the blob is complete
-}
-
-Result<std::string> LayerStore::add_layer_from_blob(const std::string& blob_path, const std::string& parent_chain,
-                                                    const std::string& expected_diff_id, const LayerBlob& blob) {
-  TRY_ASSIGN(NewLayerDir dir, new_layer_dir());
-  auto extracted = extract_layer(blob_path, dir.path + "/diff");
-  if (!extracted || extracted->diff_id != expected_diff_id) {
-    discard_layer_dir(dir);  // nothing of it stays
-    if (!extracted) return fail(extracted.error());
-    return fail(Error::invalid("layer " + blob.digest + ": diff id mismatch: the image config says " +
-                               expected_diff_id + ", the layer is " + extracted->diff_id));
-  }
-  TRY_ASSIGN(std::string chain, commit_layer(dir, parent_chain, extracted->diff_id, extracted->size));
-  TRY_VOID(keep_blob(chain, blob_path, blob));
-  return chain;
 }
 
 Result<void> LayerStore::keep_blob_from_tar(const std::string& tar_path, const std::string& chain) {

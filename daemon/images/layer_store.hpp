@@ -39,13 +39,11 @@ class LayerStore {
 
   // Unpacks a tarball as a layer on top of `parent_chain` (empty for a base
   // layer) and returns its chain id; an identical layer is stored once.
+  // With `pin`, the layer comes back pinned (unpin it once an image holds
+  // it): an import learns the chain id only here, and a prune running
+  // meanwhile must not take a layer no image names yet.
   Result<std::string> add_layer_from_tar(const std::string& tar_path, const std::string& parent_chain,
-                                         std::string& diff_id_out);
-  // A layer as a registry serves it: unpacked, its diff id checked against
-  // the image config's, and the blob itself kept beside the layer (moved,
-  // not copied) so that a push sends the very bytes, with the same digests.
-  Result<std::string> add_layer_from_blob(const std::string& blob_path, const std::string& parent_chain,
-                                          const std::string& expected_diff_id, const LayerBlob& blob);
+                                         std::string& diff_id_out, bool pin = false);
   // A layer unpacked as it downloads: a fresh folder under overlay2/ that
   // becomes a layer only through commit_layer (a guard removes it otherwise).
   struct NewLayerDir {
@@ -56,7 +54,7 @@ class LayerStore {
   // Registers the unpacked folder as the layer (diff_id, size) on top of
   // parent_chain; when that layer exists already the folder is dropped.
   Result<std::string> commit_layer(const NewLayerDir& dir, const std::string& parent_chain, const std::string& diff_id,
-                                   int64_t size);
+                                   int64_t size, bool pin = false);
   // The compressed blob a layer came as, moved beside it (for push).
   Result<void> keep_blob(const std::string& chain_id, const std::string& blob_path, const LayerBlob& blob);
   // For a layer made from a local tarball (import, load): the tarball kept
