@@ -6,8 +6,10 @@ Result<std::vector<std::string>> export_dirs(ContainerService& containers, const
                                              const std::string& name) {
   TRY_ASSIGN(nlohmann::json info, containers.inspect(name));
   const std::string id = info.value("Id", "");
-  TRY_ASSIGN(images::Image image, images.resolve(info.value("Image", "")));
-  return images.layer_store().container_fs_dirs(id, image);
+  // By the image's id, which the container keeps even when the image was
+  // deleted with -f (its layers stay for the container).
+  TRY_ASSIGN(std::vector<std::string> chains, images.layer_chains(info.value("Image", "")));
+  return images.layer_store().container_fs_dirs(id, chains);
 }
 
 Result<void> write_export(const std::vector<std::string>& dirs, const images::ArchiveSink& sink) {

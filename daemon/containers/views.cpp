@@ -268,6 +268,13 @@ Result<json> ContainerService::list(const ListOptions& opt) {
     out.push_back(std::move(e));
     if (opt.limit > 0 && int(out.size()) >= opt.limit) break;
   }
+  // As Docker: a name that no longer means the container's image (deleted
+  // with -f, or the tag moved on) is shown as the image's id. Asked after
+  // the containers' locks are let go: image removal asks containers.
+  for (auto& e : out) {
+    auto now_named = images_.resolve(e["Image"].get<std::string>());
+    if (!now_named || now_named->id != e["ImageID"].get<std::string>()) e["Image"] = e["ImageID"];
+  }
   return out;
 }
 

@@ -183,4 +183,12 @@ Result<json> ImageService::remove(std::string_view name, bool force,
   });
 }
 
+Result<std::vector<std::string>> ImageService::layer_chains(const std::string& image_id) const {
+  std::lock_guard lk(mu_);
+  if (auto it = images_.find(image_id); it != images_.end())
+    return LayerStore::chain_ids(it->second.config["rootfs"].value("diff_ids", std::vector<std::string>{}));
+  if (auto it = retained_.find(image_id); it != retained_.end()) return it->second;
+  return fail(Error::not_found("No such image: " + image_id));
+}
+
 }  // namespace mydocker::daemon::images

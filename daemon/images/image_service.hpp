@@ -123,6 +123,9 @@ class ImageService {
  public:
   // For save/load, which work on layers and images together.
   LayerStore& layer_store() const { return layers_; }
+  // An image's layer chain ids, bottom first; also for an image deleted
+  // with -f whose layers are still kept for its containers.
+  Result<std::vector<std::string>> layer_chains(const std::string& image_id) const;
   // Deletes layers no image uses (and nothing pins): what a failed load left.
   void release_unused_layers();
 };

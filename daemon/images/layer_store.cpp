@@ -236,15 +236,14 @@ Result<void> LayerStore::remove_container_layer(const std::string& id) {
   return fs::remove_all(root_ + "/vfs/dir/" + id);
 }
 
-Result<std::vector<std::string>> LayerStore::container_fs_dirs(const std::string& id, const Image& image) const {
+Result<std::vector<std::string>> LayerStore::container_fs_dirs(const std::string& id,
+                                                               const std::vector<std::string>& chains) const {
   if (const std::string vfs = root_ + "/vfs/dir/" + id; fs::is_dir(vfs)) return std::vector<std::string>{vfs};
   std::vector<std::string> dirs{root_ + "/overlay2/" + id + "/diff"};
   if (!fs::is_dir(dirs[0])) return fail(Error::internal("the layer of container " + id + " is missing"));
-  std::vector<std::string> diff_ids = image.config["rootfs"].value("diff_ids", std::vector<std::string>{});
-  auto chains = chain_ids(diff_ids);
   for (auto it = chains.rbegin(); it != chains.rend(); ++it) {
     std::string d = layer_diff_dir(*it);
-    if (d.empty()) return fail(Error::internal("layer " + *it + " of image " + image.id + " is missing"));
+    if (d.empty()) return fail(Error::internal("layer " + *it + " of container " + id + " is missing"));
     dirs.push_back(d);
   }
   return dirs;

@@ -91,7 +91,9 @@ class LayerStore {
  public:
   // The directories whose union is a container's file system, top first:
   // its own layer, then its image's (a vfs copy is the union already).
-  Result<std::vector<std::string>> container_fs_dirs(const std::string& container_id, const Image& image) const;
+  // chains: the image's chain ids, bottom first (ImageService::layer_chains).
+  Result<std::vector<std::string>> container_fs_dirs(const std::string& container_id,
+                                                     const std::vector<std::string>& chains) const;
 };
 
 }  // namespace mydocker::daemon::images

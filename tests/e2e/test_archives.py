@@ -261,6 +261,27 @@ def test_export_has_what_the_container_wrote_not_what_it_deleted(daemon, work):
         daemon.cli("rm", "-f", "arc-exp-run")
 
 
+def test_a_container_outlives_its_force_deleted_image(daemon, work, base):
+    """rmi -f with a stopped user: ps shows the image's short id (as Docker),
+    and the container still exports and starts from the layers kept for it."""
+    ok(daemon.cli("import", "-c", "LABEL doomed=1", os.path.join(work, "base-fs.tar"), "arc-doomed:1"))
+    ok(daemon.cli("create", "--name", "arc-orphan", "arc-doomed:1", "cat", "/marker"))
+    short = image_id(daemon, "arc-doomed:1")[7:19]
+    ok(daemon.cli("rmi", "-f", "arc-doomed:1"))
+    try:
+        for cli in (daemon.cli, daemon.docker):
+            p = cli("ps", "-a", "--filter", "name=arc-orphan", "--format", "{{.Image}}")
+            assert p.stdout.strip() == short, p.stdout
+        out = os.path.join(work, "orphan.tar")
+        ok(daemon.cli("export", "-o", out, "arc-orphan"))
+        with tarfile.open(out) as t:
+            assert t.extractfile("marker").read() == b"marker-content\n"
+        p = daemon.cli("start", "-a", "arc-orphan")
+        assert p.stdout == "marker-content\n", p.stdout + p.stderr
+    finally:
+        daemon.cli("rm", "-f", "arc-orphan")
+
+
 # --- archives written by hand ---------------------------------------------
 
 def tar_bytes(members):
