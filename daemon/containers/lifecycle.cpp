@@ -113,7 +113,16 @@ void ContainerService::reconcile(const std::shared_ptr<Container>& c) {
     // Its volumes with a filesystem of their own are mounted again (a
     // restart unmounted them; the container's own mounts are unaffected).
     if (auto r = activate_volumes(*c); !r) spdlog::warn("container {}: {}", c->id, r.error().message);
-    for (const auto& e : c->endpoints) networks_.readopt(c->id, e, c->state.pid, dns_upstreams(*c));
+    std::lock_guard lk(c->mu);
+    // An endpoint the network service could not take back is forgotten, so
+    // inspect does not show an interface and address that are gone.
+    const size_t before = c->endpoints.size();
+    std::erase_if(c->endpoints,
+                  [&](const auto& e) { return !networks_.readopt(c->id, e, c->state.pid, dns_upstreams(*c)); });
+    if (c->endpoints.size() != before)
+      if (auto r = store_.checkpoint(*c); !r) spdlog::error("checkpoint {}: {}", c->id, r.error().message);
+  }
+  if (live) {
     watch_shim(c);
   } else {
     on_shim_exit(c);  // reads the status the shim left, or records 255

@@ -104,20 +104,20 @@ Result<void> NetworkService::rewire_locked(BridgeNetwork& n, const Endpoint& e, 
   return create_endpoint({e.host_veth, n.bridge, ns.get(), e.ifname, e.ip, e.prefix, route_via, e.mac});
 }
 
-void NetworkService::readopt(const std::string& cid, const Endpoint& e, pid_t pid,
+bool NetworkService::readopt(const std::string& cid, const Endpoint& e, pid_t pid,
                              const std::vector<std::string>& dns_upstreams) {
   std::lock_guard lk(mu_);
   auto it = nets_.find(e.network);
   if (it == nets_.end()) {
     spdlog::warn("container {}: its network {} is gone; endpoint {} dropped", cid, e.network, e.id);
-    return;
+    return false;
   }
   if (!e.host_veth.empty()) {
     if (auto r = rewire_locked(it->second, e, pid); !r) {
       // Not adopted: no address held, no port forwarded to a dead end.
       spdlog::warn("container {}: endpoint on network {} could not be restored, dropped: {}", cid, e.network,
                    r.error().message);
-      return;
+      return false;
     }
   }
   if (!it->second.is_default) {
@@ -135,6 +135,7 @@ void NetworkService::readopt(const std::string& cid, const Endpoint& e, pid_t pi
   active_[{cid, e.network}] = std::move(a);
   if (auto r = ensure_bridge_locked(it->second); !r) spdlog::warn("network {}: {}", e.network, r.error().message);
   if (auto r = sync_rules_locked(); !r) spdlog::warn("nftables: {}", r.error().message);
+  return true;
 }
 
 }  // namespace mydocker::daemon::networks

@@ -99,8 +99,10 @@ class NetworkService {
   // rewritten from what still runs (rules of containers that died while
   // the daemon was away go).
   void finish_restore();
-  // After a daemon restart, for containers still running.
-  void readopt(const std::string& container_id, const Endpoint& endpoint, pid_t pid,
+  // After a daemon restart, for containers still running. False when the
+  // endpoint could not be taken back (its network or interface is gone):
+  // the container should forget it.
+  bool readopt(const std::string& container_id, const Endpoint& endpoint, pid_t pid,
                const std::vector<std::string>& dns_upstreams);
 
   // Whether `name_or_id` is the host or none network ("" if neither).

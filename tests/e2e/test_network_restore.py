@@ -135,6 +135,10 @@ def test_a_container_whose_namespace_cannot_be_rewired_is_dropped_honestly(own_d
     assert cid not in info["Containers"], info["Containers"]
     with open(os.path.join(d.root, "daemon.log")) as f:
         assert "could not be restored" in f.read()
+    # Its own inspect no longer claims the address and the ports it lost.
+    own = json.loads(d.cli("inspect", cid).stdout)[0]["NetworkSettings"]
+    assert own["Networks"] == {} and own["IPAddress"] == "", own
+    assert all(v is None for v in (own["Ports"] or {}).values()), own["Ports"]
     # Its address and port are free for the next one.
     cid2 = d.cli("run", "-d", "-p", "127.0.0.1:%d:80" % port, "busybox", "sleep", "300", check=True).stdout.strip()
     d.cli("rm", "-f", cid, cid2, check=True)
