@@ -293,6 +293,13 @@ void register_container_routes(Router& r, Backend& b) {
     if (!r2) return res.send_error(r2.error());
     res.send_empty(200);
   });
+  r.add("POST", "/containers/{id}/update", [&b](Request& req, Responder& res) {
+    auto body = req.json_body();
+    if (!body) return res.send_error(body.error());
+    auto warnings = b.containers.update(req.param("id"), *body);
+    if (!warnings) return res.send_error(warnings.error());
+    res.send_json(200, {{"Warnings", warnings->empty() ? nlohmann::json(nullptr) : nlohmann::json(*warnings)}});
+  });
   r.add("POST", "/containers/{id}/pause", [&b](Request& req, Responder& res) {
     auto r2 = b.containers.pause(req.param("id"));
     if (!r2) return res.send_error(r2.error());

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   cli::add_attach_command(app, ctx);
   cli::add_exec_command(app, ctx);
   cli::add_pause_rename_top(app, ctx);
+  cli::add_update_command(app, ctx);
   cli::add_inspect_command(app, ctx, "");
   cli::add_system_commands(app, ctx);
   cli::add_export_command(app, ctx);
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
   cli::add_attach_command(*container, ctx);
   cli::add_exec_command(*container, ctx);
   cli::add_pause_rename_top(*container, ctx);
+  cli::add_update_command(*container, ctx);
   cli::add_inspect_command(*container, ctx, "container");
   cli::add_container_prune(*container, ctx);
   cli::add_export_command(*container, ctx);

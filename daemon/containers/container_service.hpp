@@ -97,6 +97,8 @@ class ContainerService {
   Result<void> kill(const std::string& name, const std::string& signal);
   Result<void> restart(const std::string& name, std::optional<int> timeout_s);
   Result<void> remove(const std::string& name, bool force, bool remove_volumes);
+  // docker update: Resources fields and RestartPolicy; the warnings.
+  Result<std::vector<std::string>> update(const std::string& name, const nlohmann::json& request);
   Result<void> pause(const std::string& name);
   Result<void> unpause(const std::string& name);
   Result<void> rename(const std::string& name, const std::string& new_name);

@@ -8,6 +8,7 @@
 #include "daemon/containers/config_merge.hpp"
 #include "daemon/containers/container_files.hpp"
 #include "daemon/containers/container_service.hpp"
+#include "daemon/containers/oci_spec.hpp"
 #include "daemon/containers/names.hpp"
 
 namespace mydocker::daemon::containers {
@@ -81,6 +82,9 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   c->endpoints_config = primary_network_first(c->host_config, std::move(endpoints_config));
 
   TRY_VOID(check_network_config(*c));
+  // Limits are checked now (a device that is not there, a weight out of
+  // range), before anything of the container exists.
+  TRY_VOID(resources_of(c->host_config));
   if (c->host_config.value("NetworkMode", "") == "host" && !hostname_given) {
     // --net host: the host's name, as Docker gives it.
     char host[256] = {};

@@ -1,5 +1,10 @@
 #include "daemon/containers/oci_spec.hpp"
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "daemon/containers/config_merge.hpp"
@@ -49,7 +54,26 @@ std::optional<T> positive(const json& hc, const char* key) {
   return v;
 }
 
-Result<void> apply_resources(spec::Resources& r, const json& hc) {
+// HostConfig's [{"Path":"/dev/sda","Rate":N}] as the devices' numbers.
+Result<std::vector<spec::ThrottleDevice>> throttle_devices(const json& hc, const char* key) {
+  std::vector<spec::ThrottleDevice> out;
+  auto it = hc.find(key);
+  if (it == hc.end() || !it->is_array()) return out;
+  for (const auto& d : *it) {
+    const std::string path = d.is_object() ? d.value("Path", "") : "";
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0)
+      return fail(Error::invalid("error gathering device information while adding custom device \"" + path +
+                                 "\": " + std::strerror(errno)));
+    if (!S_ISBLK(st.st_mode)) return fail(Error::invalid("\"" + path + "\" is not a block device"));
+    out.push_back({int64_t(major(st.st_rdev)), int64_t(minor(st.st_rdev)), d.value("Rate", uint64_t(0))});
+  }
+  return out;
+}
+}  // namespace
+
+Result<spec::Resources> resources_of(const json& hc) {
+  spec::Resources r;
   r.memory_limit = positive<int64_t>(hc, "Memory");
   r.memory_swap = positive<int64_t>(hc, "MemorySwap");
   r.cpu_shares = positive<uint64_t>(hc, "CpuShares");
@@ -63,9 +87,16 @@ Result<void> apply_resources(spec::Resources& r, const json& hc) {
   r.cpuset_cpus = hc.value("CpusetCpus", "");
   r.cpuset_mems = hc.value("CpusetMems", "");
   if (auto pids = positive<int64_t>(hc, "PidsLimit"); pids && *pids > 0) r.pids_limit = pids;
-  return {};
+  if (auto w = positive<uint16_t>(hc, "BlkioWeight")) {
+    if (*w < 10 || *w > 1000) return fail(Error::invalid("Range of blkio weight is from 10 to 1000"));
+    r.blkio_weight = w;
+  }
+  TRY_ASSIGN(r.read_bps, throttle_devices(hc, "BlkioDeviceReadBps"));
+  TRY_ASSIGN(r.write_bps, throttle_devices(hc, "BlkioDeviceWriteBps"));
+  TRY_ASSIGN(r.read_iops, throttle_devices(hc, "BlkioDeviceReadIOps"));
+  TRY_ASSIGN(r.write_iops, throttle_devices(hc, "BlkioDeviceWriteIOps"));
+  return r;
 }
-}  // namespace
 
 Result<spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths) {
   spec::Spec s = spec::default_spec();
@@ -94,7 +125,7 @@ Result<spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths)
   for (const auto& m : c.mount_points) add_mount_point(s, m);
 
   s.linux.cgroups_path = cgroup_path_of(c);
-  TRY_VOID(apply_resources(s.linux.resources, c.host_config));
+  TRY_ASSIGN(s.linux.resources, resources_of(c.host_config));
   return s;
 }
 

@@ -7,5 +7,7 @@
 namespace mydocker::daemon::containers {
 
 Result<libcontainer::spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths);
+// The cgroup limits a HostConfig asks for (400 for a bad weight or device).
+Result<libcontainer::spec::Resources> resources_of(const nlohmann::json& host_config);
 
 }  // namespace mydocker::daemon::containers

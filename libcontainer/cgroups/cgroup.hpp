@@ -25,6 +25,8 @@ class Cgroup {
   virtual std::vector<pid_t> pids() = 0;
   // Freezes (pause) or thaws (unpause) every process inside.
   virtual Result<void> freeze(bool frozen) = 0;
+  // New limits for a running container (docker update); what is unset stays.
+  virtual Result<void> update(const spec::Resources& resources) = 0;
 };
 
 enum class Version { V1, V2 };
@@ -42,6 +44,8 @@ std::unique_ptr<Cgroup> make_v2(const std::string& path, const std::string& root
 // Shared helpers.
 Result<void> write_value(const std::string& file, const std::string& value);
 std::vector<pid_t> read_pids(const std::string& procs_file);
+// "8:0 1048576" lines for a v1 blkio.throttle.* file, one device each.
+std::vector<std::string> throttle_lines(const std::vector<spec::ThrottleDevice>& devices);
 // Kills every pid listed, waits for the directory to empty, removes it.
 Result<void> kill_and_remove(const std::string& dir);
 

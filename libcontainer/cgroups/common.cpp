@@ -54,4 +54,11 @@ Result<void> kill_and_remove(const std::string& dir) {
   return fail(Error::internal("remove cgroup " + dir + ": still busy"));
 }
 
+std::vector<std::string> throttle_lines(const std::vector<spec::ThrottleDevice>& devices) {
+  std::vector<std::string> out;
+  for (const auto& d : devices)
+    out.push_back(std::to_string(d.major) + ":" + std::to_string(d.minor) + " " + std::to_string(d.rate));
+  return out;
+}
+
 }  // namespace mydocker::libcontainer::cgroups

@@ -122,7 +122,42 @@ class CgroupV1 final : public Cgroup {
     if (!r.cpuset_cpus.empty() && !cpuset.empty()) TRY_VOID(write_value(cpuset + "/cpuset.cpus", r.cpuset_cpus));
     if (!r.cpuset_mems.empty() && !cpuset.empty()) TRY_VOID(write_value(cpuset + "/cpuset.mems", r.cpuset_mems));
     if (r.pids_limit && !pids.empty()) TRY_VOID(write_value(pids + "/pids.max", std::to_string(*r.pids_limit)));
+    return apply_blkio(r);
+  }
+
+  Result<void> apply_blkio(const spec::Resources& r) {
+    const std::string blkio = dir_of("blkio");
+    if (blkio.empty()) return {};
+    // The weight file exists only with a proportional I/O scheduler (CFQ or BFQ).
+    if (r.blkio_weight) {
+      for (const char* f : {"blkio.weight", "blkio.bfq.weight"})
+        if (fs::exists(blkio + "/" + f)) {
+          TRY_VOID(write_value(blkio + "/" + f, std::to_string(*r.blkio_weight)));
+          break;
+        }
+    }
+    const std::pair<const char*, const std::vector<spec::ThrottleDevice>*> files[] = {
+        {"blkio.throttle.read_bps_device", &r.read_bps},
+        {"blkio.throttle.write_bps_device", &r.write_bps},
+        {"blkio.throttle.read_iops_device", &r.read_iops},
+        {"blkio.throttle.write_iops_device", &r.write_iops}};
+    for (const auto& [file, devices] : files)
+      for (const auto& line : throttle_lines(*devices)) TRY_VOID(write_value(blkio + "/" + file, line));
     return {};
+  }
+
+  Result<void> update(const spec::Resources& r) override {
+    // Raising memory past the current memory+swap limit is refused by the
+    // kernel until that limit is raised first (and lowering the other way):
+    // try one order, then the other, as runc does.
+    if (r.memory_limit && r.memory_swap) {
+      const std::string mem = dir_of("memory");
+      if (!mem.empty() && fs::exists(mem + "/memory.memsw.limit_in_bytes") &&
+          !write_value(mem + "/memory.limit_in_bytes", std::to_string(*r.memory_limit))) {
+        TRY_VOID(write_value(mem + "/memory.memsw.limit_in_bytes", std::to_string(*r.memory_swap)));
+      }
+    }
+    return apply(r);
   }
 
   std::string path_;

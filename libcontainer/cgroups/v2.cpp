@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <map>
+
 #include "common/fs.hpp"
 #include "libcontainer/cgroups/cgroup.hpp"
 
@@ -17,12 +19,18 @@ class CgroupV2 final : public Cgroup {
     std::string cur = root_;
     size_t pos = 0;
     while (pos < path_.size()) {
-      (void)fs::write_file(cur + "/cgroup.subtree_control", "+memory +cpu +cpuset +pids");
+      (void)fs::write_file(cur + "/cgroup.subtree_control", "+memory +cpu +cpuset +pids +io");
       size_t next = path_.find('/', pos + 1);
       cur = root_ + path_.substr(0, next);
       pos = next == std::string::npos ? path_.size() : next;
       if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return fail(Error::from_errno(errno, "mkdir " + cur));
     }
+    return apply(r);
+  }
+
+  Result<void> update(const spec::Resources& r) override { return apply(r); }
+
+  Result<void> apply(const spec::Resources& r) {
     if (r.memory_limit) TRY_VOID(write_value(dir_ + "/memory.max", std::to_string(*r.memory_limit)));
     if (r.memory_swap && r.memory_limit && *r.memory_swap > 0)
       TRY_VOID(write_value(dir_ + "/memory.swap.max", std::to_string(*r.memory_swap - *r.memory_limit)));
@@ -35,6 +43,16 @@ class CgroupV2 final : public Cgroup {
     if (!r.cpuset_cpus.empty()) TRY_VOID(write_value(dir_ + "/cpuset.cpus", r.cpuset_cpus));
     if (!r.cpuset_mems.empty()) TRY_VOID(write_value(dir_ + "/cpuset.mems", r.cpuset_mems));
     if (r.pids_limit) TRY_VOID(write_value(dir_ + "/pids.max", std::to_string(*r.pids_limit)));
+    if (r.blkio_weight && fs::exists(dir_ + "/io.weight"))
+      TRY_VOID(write_value(dir_ + "/io.weight", "default " + std::to_string(*r.blkio_weight)));
+    // io.max takes one line per device with every limit of it.
+    std::map<std::pair<int64_t, int64_t>, std::string> io_max;
+    const std::pair<const char*, const std::vector<spec::ThrottleDevice>*> kinds[] = {
+        {"rbps", &r.read_bps}, {"wbps", &r.write_bps}, {"riops", &r.read_iops}, {"wiops", &r.write_iops}};
+    for (const auto& [key, devices] : kinds)
+      for (const auto& d : *devices) io_max[{d.major, d.minor}] += std::string(" ") + key + "=" + std::to_string(d.rate);
+    for (const auto& [dev, limits] : io_max)
+      TRY_VOID(write_value(dir_ + "/io.max", std::to_string(dev.first) + ":" + std::to_string(dev.second) + limits));
     return {};
   }
 

@@ -37,6 +37,18 @@ json resources_json(const Resources& r) {
   if (!r.cpuset_mems.empty()) cpu["mems"] = r.cpuset_mems;
   if (!cpu.empty()) out["cpu"] = cpu;
   if (r.pids_limit) out["pids"] = {{"limit", *r.pids_limit}};
+  json io = json::object();
+  if (r.blkio_weight) io["weight"] = *r.blkio_weight;
+  auto devices = [](const std::vector<ThrottleDevice>& list) {
+    json a = json::array();
+    for (const auto& d : list) a.push_back({{"major", d.major}, {"minor", d.minor}, {"rate", d.rate}});
+    return a;
+  };
+  if (!r.read_bps.empty()) io["throttleReadBpsDevice"] = devices(r.read_bps);
+  if (!r.write_bps.empty()) io["throttleWriteBpsDevice"] = devices(r.write_bps);
+  if (!r.read_iops.empty()) io["throttleReadIOPSDevice"] = devices(r.read_iops);
+  if (!r.write_iops.empty()) io["throttleWriteIOPSDevice"] = devices(r.write_iops);
+  if (!io.empty()) out["blockIO"] = io;
   return out;
 }
 
@@ -53,6 +65,20 @@ void parse_resources(const json& j, Resources& r) {
     get_to(*c, "mems", r.cpuset_mems);
   }
   if (auto p = j.find("pids"); p != j.end() && p->is_object()) get_opt(*p, "limit", r.pids_limit);
+  if (auto b = j.find("blockIO"); b != j.end() && b->is_object()) {
+    get_opt(*b, "weight", r.blkio_weight);
+    auto devices = [&](const char* key, std::vector<ThrottleDevice>& out) {
+      auto it = b->find(key);
+      if (it == b->end() || !it->is_array()) return;
+      for (const auto& d : *it)
+        if (d.is_object())
+          out.push_back({d.value("major", int64_t(0)), d.value("minor", int64_t(0)), d.value("rate", uint64_t(0))});
+    };
+    devices("throttleReadBpsDevice", r.read_bps);
+    devices("throttleWriteBpsDevice", r.write_bps);
+    devices("throttleReadIOPSDevice", r.read_iops);
+    devices("throttleWriteIOPSDevice", r.write_iops);
+  }
 }
 }  // namespace
 

@@ -44,6 +44,11 @@ struct Namespace {
   std::string type;  // pid, network, mount, ipc, uts, user, cgroup
   std::string path;
 };
+// A block device throttle (linux.resources.blockIO.throttle*Device).
+struct ThrottleDevice {
+  int64_t major = 0, minor = 0;
+  uint64_t rate = 0;
+};
 struct Resources {
   std::optional<int64_t> memory_limit, memory_swap;
   std::optional<uint64_t> cpu_shares;
@@ -51,6 +56,8 @@ struct Resources {
   std::optional<uint64_t> cpu_period;
   std::string cpuset_cpus, cpuset_mems;
   std::optional<int64_t> pids_limit;
+  std::optional<uint16_t> blkio_weight;
+  std::vector<ThrottleDevice> read_bps, write_bps, read_iops, write_iops;
 };
 struct Linux {
   std::vector<Namespace> namespaces;

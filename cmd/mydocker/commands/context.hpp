@@ -68,6 +68,7 @@ int start_attached(Context& ctx, const std::string& name, bool interactive, cons
 void add_inspect_command(CLI::App& parent, Context& ctx, const std::string& type);
 void add_container_prune(CLI::App& parent, Context& ctx);
 void add_pause_rename_top(CLI::App& parent, Context& ctx);  // pause unpause rename top
+void add_update_command(CLI::App& parent, Context& ctx);
 void add_image_commands(CLI::App& root, CLI::App& image_group, Context& ctx);
 void add_save_load_commands(CLI::App& parent, Context& ctx);  // save, load (archive_commands.cpp)
 void add_export_command(CLI::App& parent, Context& ctx);

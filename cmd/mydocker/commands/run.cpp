@@ -64,6 +64,17 @@ void add_flags(CLI::App* c, RunOptions& f, bool is_run) {
   c->add_option("--memory-reservation", f.memory_reservation, "Memory soft limit");
   c->add_option("--cpus", f.cpus, "Number of CPUs");
   c->add_option("-c,--cpu-shares", f.cpu_shares, "CPU shares (relative weight)");
+  c->add_option("--cpu-period", f.cpu_period, "Limit CPU CFS (Completely Fair Scheduler) period");
+  c->add_option("--cpu-quota", f.cpu_quota, "Limit CPU CFS (Completely Fair Scheduler) quota");
+  c->add_option("--blkio-weight", f.blkio_weight, "Block IO (relative weight), between 10 and 1000, or 0 to disable");
+  c->add_option("--device-read-bps", f.device_read_bps, "Limit read rate (bytes per second) from a device")
+      ->allow_extra_args(false);
+  c->add_option("--device-write-bps", f.device_write_bps, "Limit write rate (bytes per second) to a device")
+      ->allow_extra_args(false);
+  c->add_option("--device-read-iops", f.device_read_iops, "Limit read rate (IO per second) from a device")
+      ->allow_extra_args(false);
+  c->add_option("--device-write-iops", f.device_write_iops, "Limit write rate (IO per second) to a device")
+      ->allow_extra_args(false);
   c->add_option("--cpuset-cpus", f.cpuset_cpus, "CPUs in which to allow execution (0-3, 0,1)");
   c->add_option("--cpuset-mems", f.cpuset_mems, "MEMs in which to allow execution (0-3, 0,1)");
   c->add_option("--pids-limit", f.pids_limit, "Tune container pids limit (set -1 for unlimited)");

@@ -210,6 +210,43 @@ Result<void> parse_publish(const std::string& p, json& exposed, json& bindings) 
   return {};
 }
 
+Result<int64_t> nano_cpus_of(const std::string& cpus) {
+  if (cpus.empty()) return 0;
+  char* end = nullptr;
+  const double c = std::strtod(cpus.c_str(), &end);
+  if (end == cpus.c_str() || *end != '\0' || c < 0)
+    return fail(Error::invalid("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse " + cpus +
+                               " as a rational number"));
+  return std::llround(c * 1e9);
+}
+
+Result<ojson> throttle_devices(const std::vector<std::string>& specs, bool iops, const char* flag) {
+  ojson out = ojson::array();
+  for (const auto& spec : specs) {
+    const size_t colon = spec.rfind(':');
+    auto bad = [&] {
+      return Error::invalid("invalid argument \"" + spec + "\" for \"" + flag + "\" flag: invalid rate for device: " +
+                            spec + ". The correct format is <device-path>:<number>" + (iops ? "" : "[<unit>]") +
+                            ". Number must be a positive integer" +
+                            (iops ? "" : ". Unit is optional and can be kb, mb, or gb"));
+    };
+    if (colon == std::string::npos || colon == 0 || spec.compare(0, 5, "/dev/") != 0)
+      return fail(Error::invalid("invalid argument \"" + spec + "\" for \"" + flag + "\" flag: bad format: " + spec));
+    const std::string rate_text = spec.substr(colon + 1);
+    int64_t rate = 0;
+    if (iops) {
+      if (rate_text.empty() || rate_text.find_first_not_of("0123456789") != std::string::npos) return fail(bad());
+      rate = std::stoll(rate_text);
+    } else {
+      auto bytes = ram_in_bytes(rate_text);
+      if (!bytes || *bytes < 0) return fail(bad());
+      rate = *bytes;
+    }
+    out.push_back({{"Path", spec.substr(0, colon)}, {"Rate", rate}});
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> build_env(const RunOptions& o, const char* (*getenv_fn)(const char*)) {
   auto lookup = [&](const std::string& k) -> const char* {
     return getenv_fn ? getenv_fn(k.c_str()) : std::getenv(k.c_str());
@@ -300,15 +337,7 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   }
   TRY_ASSIGN(int64_t reservation, ram_in_bytes(o.memory_reservation));
   TRY_ASSIGN(int64_t shm, ram_in_bytes(o.shm_size));
-  int64_t nano_cpus = 0;
-  if (!o.cpus.empty()) {
-    char* end = nullptr;
-    double c = std::strtod(o.cpus.c_str(), &end);
-    if (end == o.cpus.c_str() || *end != '\0' || c < 0)
-      return fail(Error::invalid("invalid argument \"" + o.cpus + "\" for \"--cpus\" flag: failed to parse " + o.cpus +
-                                 " as a rational number"));
-    nano_cpus = std::llround(c * 1e9);
-  }
+  TRY_ASSIGN(int64_t nano_cpus, nano_cpus_of(o.cpus));
   TRY_ASSIGN(ojson restart, restart_policy(o.restart));
   if (o.rm && restart["Name"] != "no")
     return fail(Error::invalid("conflicting options: cannot specify both --restart and --rm"));
@@ -358,12 +387,14 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   hc["Memory"] = memory;
   hc["NanoCpus"] = nano_cpus;
   hc["CgroupParent"] = "";
-  hc["BlkioWeight"] = 0;
-  for (const char* k : {"BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
-                        "BlkioDeviceWriteIOps"})
-    hc[k] = ojson::array();
-  hc["CpuPeriod"] = 0;
-  hc["CpuQuota"] = 0;
+  hc["BlkioWeight"] = o.blkio_weight;
+  hc["BlkioWeightDevice"] = ojson::array();
+  TRY_ASSIGN(hc["BlkioDeviceReadBps"], throttle_devices(o.device_read_bps, false, "--device-read-bps"));
+  TRY_ASSIGN(hc["BlkioDeviceWriteBps"], throttle_devices(o.device_write_bps, false, "--device-write-bps"));
+  TRY_ASSIGN(hc["BlkioDeviceReadIOps"], throttle_devices(o.device_read_iops, true, "--device-read-iops"));
+  TRY_ASSIGN(hc["BlkioDeviceWriteIOps"], throttle_devices(o.device_write_iops, true, "--device-write-iops"));
+  hc["CpuPeriod"] = o.cpu_period;
+  hc["CpuQuota"] = o.cpu_quota;
   hc["CpuRealtimePeriod"] = 0;
   hc["CpuRealtimeRuntime"] = 0;
   hc["CpusetCpus"] = o.cpuset_cpus;

@@ -18,7 +18,9 @@ struct RunOptions {
       cpuset_cpus, cpuset_mems, restart, stop_signal, detach_keys, pid_mode, ipc_mode, uts_mode, shm_size, ip, mac_address;
   std::string pull = "missing", platform;  // --pull always|missing|never, --platform os/arch[/variant]
   bool entrypoint_set = false;
-  int64_t cpu_shares = 0, pids_limit = 0;
+  int64_t cpu_shares = 0, pids_limit = 0, cpu_period = 0, cpu_quota = 0;
+  int blkio_weight = 0;
+  std::vector<std::string> device_read_bps, device_write_bps, device_read_iops, device_write_iops;
   int stop_timeout = -1;
   unsigned console_rows = 0, console_cols = 0;
   std::vector<std::string> env, env_files, labels, publish, expose, volumes, mounts, tmpfs, dns, dns_search, dns_options,
@@ -34,6 +36,12 @@ Result<void> parse_publish(const std::string& spec, nlohmann::json& exposed, nlo
 // Env as docker builds it: --env-file lines first, then -e; "VAR" alone takes
 // the client's value when set. getenv is injectable for tests.
 Result<std::vector<std::string>> build_env(const RunOptions& o, const char* (*getenv_fn)(const char*) = nullptr);
+
+// --cpus "1.5" as NanoCpus (0 for empty).
+Result<int64_t> nano_cpus_of(const std::string& cpus);
+// --device-read-bps and friends ("/dev/sda:1mb"; iops: a plain number) as
+// HostConfig's [{"Path":..,"Rate":..}]; flag names the option in errors.
+Result<nlohmann::ordered_json> throttle_devices(const std::vector<std::string>& specs, bool iops, const char* flag);
 
 // The full create body; image and command as given on the command line.
 Result<nlohmann::ordered_json> container_create_body(const RunOptions& o, const std::string& image,
