@@ -20,7 +20,7 @@ std::string JsonMessageStream::line(const std::string& text) {
   return out + j["status"].get<std::string>() + "\n";
 }
 
-std::string JsonMessageStream::feed(std::string_view data) {
+std::string JsonLines::feed(std::string_view data) {
   buf_.append(data);
   std::string out;
   size_t pos = 0;
@@ -29,7 +29,7 @@ std::string JsonMessageStream::feed(std::string_view data) {
   return out;
 }
 
-std::string JsonMessageStream::finish() {
+std::string JsonLines::finish() {
   std::string rest;
   rest.swap(buf_);
   return rest.find_first_not_of(" \r\n\t") == std::string::npos ? std::string() : line(rest);
@@ -60,21 +60,6 @@ std::string TerminalProgress::line(const std::string& text) {
   // Up to the id's line, rewrite it, back down.
   const size_t up = rows_ - it->second;
   return "\x1b[" + std::to_string(up) + "A\r\x1b[2K" + body + "\r\x1b[" + std::to_string(up) + "B";
-}
-
-std::string TerminalProgress::feed(std::string_view data) {
-  buf_.append(data);
-  std::string out;
-  size_t pos = 0;
-  for (size_t nl; (nl = buf_.find('\n', pos)) != std::string::npos; pos = nl + 1) out += line(buf_.substr(pos, nl - pos));
-  buf_.erase(0, pos);
-  return out;
-}
-
-std::string TerminalProgress::finish() {
-  std::string rest;
-  rest.swap(buf_);
-  return rest.find_first_not_of(" \r\n\t") == std::string::npos ? std::string() : line(rest);
 }
 
 }  // namespace mydocker::cli::format

@@ -11,8 +11,11 @@
 
 namespace mydocker::cli::format {
 
-class JsonMessageStream {
+// Splits a JSON-lines body into lines, whatever the chunking; the renderers
+// below say what each line prints as.
+class JsonLines {
  public:
+  virtual ~JsonLines() = default;
   // Feed body bytes as they arrive; returns the text to print for the
   // complete lines among them.
   std::string feed(std::string_view data);
@@ -21,24 +24,26 @@ class JsonMessageStream {
   // The message of the first {"error": ...} seen.
   const std::optional<std::string>& error() const { return error_; }
 
- private:
-  std::string line(const std::string& text);
-  std::string buf_;
+ protected:
+  virtual std::string line(const std::string& text) = 0;
   std::optional<std::string> error_;
+
+ private:
+  std::string buf_;
+};
+
+class JsonMessageStream final : public JsonLines {
+ protected:
+  std::string line(const std::string& text) override;
 };
 
 // The same stream on a terminal, as the docker CLI draws it: one line per
 // layer id, redrawn in place (ANSI cursor moves) with its progress bar.
-class TerminalProgress {
- public:
-  std::string feed(std::string_view data);
-  std::string finish();
-  const std::optional<std::string>& error() const { return error_; }
+class TerminalProgress final : public JsonLines {
+ protected:
+  std::string line(const std::string& text) override;
 
  private:
-  std::string line(const std::string& text);
-  std::string buf_;
-  std::optional<std::string> error_;
   std::map<std::string, size_t> row_of_;  // id → its line, counted from the first
   size_t rows_ = 0;                       // lines printed so far
 };
