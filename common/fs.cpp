@@ -12,6 +12,18 @@
 
 namespace mydocker::fs {
 
+Result<void> write_all(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(Error::from_errno(errno, "write " + path));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
 Result<std::string> read_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return fail(Error::from_errno(errno, "open " + path));
@@ -29,19 +41,6 @@ Result<std::string> read_file(const std::string& path) {
   return out;
 }
 
-namespace {
-Result<void> write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(Error::from_errno(errno, "write " + path));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
-}  // namespace
 
 Result<void> write_file(const std::string& path, std::string_view data, mode_t mode) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));

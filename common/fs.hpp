@@ -13,6 +13,9 @@ namespace mydocker::fs {
 Result<std::string> read_file(const std::string& path);
 Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
 Result<void> write_file(const std::string& path, std::string_view data, mode_t mode = 0644);
+// Every byte of data to fd (short writes and EINTR retried); `what` names
+// the file in the error.
+Result<void> write_all(int fd, std::string_view data, const std::string& what);
 // mkdir -p; existing directories are fine.
 Result<void> mkdir_all(const std::string& path, mode_t mode = 0755);
 // rm -rf that never follows symlinks and never crosses into other mounts'

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "common/fs.hpp"
 #include "common/unique_fd.hpp"
 
 namespace mydocker::daemon::images {
@@ -14,17 +15,6 @@ namespace mydocker::daemon::images {
 namespace {
 constexpr size_t kChunk = 1 << 16;
 
-Result<void> write_all(int fd, const void* data, size_t n, const std::string& path) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return fail(Error::from_errno(errno, "write " + path));
-    p += w;
-    n -= size_t(w);
-  }
-  return {};
-}
 }  // namespace
 
 Result<std::string> file_digest(const std::string& path) {
@@ -68,7 +58,7 @@ Result<LayerBlob> gzip_file(const std::string& src, const std::string& dest) {
   auto emit = [&](const unsigned char* p, size_t n) -> Result<void> {
     h.update(std::string_view(reinterpret_cast<const char*>(p), n));
     blob.size += int64_t(n);
-    return write_all(out.get(), p, n, dest);
+    return fs::write_all(out.get(), std::string_view(reinterpret_cast<const char*>(p), n), dest);
   };
   for (bool eof = false; !eof;) {
     ssize_t n = ::read(in.get(), ibuf.data(), ibuf.size());

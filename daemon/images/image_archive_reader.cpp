@@ -23,25 +23,6 @@ struct PendingImage {
   std::vector<Reference> tags;
 };
 
-// Layers kept from release while a load works on them.
-class Pins {
- public:
-  explicit Pins(LayerStore& layers) : layers_(layers) {}
-  ~Pins() { release(); }
-  void add(const std::string& chain) {
-    layers_.pin(chain);
-    chains_.push_back(chain);
-  }
-  void release() {
-    for (const auto& c : chains_) layers_.unpin(c);
-    chains_.clear();
-  }
-
- private:
-  LayerStore& layers_;
-  std::vector<std::string> chains_;
-};
-
 Result<std::vector<ArchiveImageEntry>> archive_entries(const ArchiveMembers& m) {
   if (m.contains("manifest.json")) {
     TRY_ASSIGN(std::string text, m.read_small("manifest.json"));
@@ -145,7 +126,7 @@ Result<std::vector<std::string>> load_images(ImageService& images, const std::st
     TRY_ASSIGN(PendingImage p, check_entry(*members, e));
     pending.push_back(std::move(p));
   }
-  Pins pins(layers);
+  LayerPins pins(layers);
   for (const auto& p : pending)
     for (const auto& c : LayerStore::chain_ids(p.diff_ids)) pins.add(c);
   for (const auto& p : pending) {

@@ -1,5 +1,7 @@
 #include "daemon/images/image_archive_tar.hpp"
 
+#include "common/fs.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -291,15 +293,7 @@ Result<void> TarStreamWriter::finish() {
 }
 
 ArchiveSink fd_sink(int fd) {
-  return [fd](std::string_view data) {
-    while (!data.empty()) {
-      ssize_t n = ::write(fd, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      data.remove_prefix(size_t(n));
-    }
-    return true;
-  };
+  return [fd](std::string_view data) { return bool(fs::write_all(fd, data, "archive")); };
 }
 
 }  // namespace mydocker::daemon::images

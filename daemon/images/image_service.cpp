@@ -157,11 +157,8 @@ Result<Image> ImageService::import_tarball(const std::string& tar_path, const st
   std::string diff_id;
   TRY_ASSIGN(std::string chain, layers_.add_layer_from_tar(tar_path, "", diff_id, /*pin=*/true));
   // Pinned until the image below names it (an image prune may run meanwhile).
-  struct Unpin {
-    LayerStore& layers;
-    std::string chain;
-    ~Unpin() { layers.unpin(chain); }
-  } unpin{layers_, chain};
+  LayerPins pins(layers_);
+  pins.adopt(chain);
   // Kept compressed, so that a push sends a blob whose digest never changes.
   TRY_VOID(layers_.keep_blob_from_tar(tar_path, chain));
   const std::string created = timeutil::format_rfc3339_nano(timeutil::now_ns());

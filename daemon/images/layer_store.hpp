@@ -96,4 +96,28 @@ class LayerStore {
                                                      const std::vector<std::string>& chains) const;
 };
 
+// Layers kept from release_unused while an operation works on them (a
+// pull, a load, an import): unpinned when this goes, or at release().
+class LayerPins {
+ public:
+  explicit LayerPins(LayerStore& layers) : layers_(layers) {}
+  ~LayerPins() { release(); }
+  LayerPins(const LayerPins&) = delete;
+  LayerPins& operator=(const LayerPins&) = delete;
+  void add(const std::string& chain_id) {
+    layers_.pin(chain_id);
+    chains_.push_back(chain_id);
+  }
+  // For a chain some call pinned already (add_layer_from_tar with pin).
+  void adopt(const std::string& chain_id) { chains_.push_back(chain_id); }
+  void release() {
+    for (const auto& c : chains_) layers_.unpin(c);
+    chains_.clear();
+  }
+
+ private:
+  LayerStore& layers_;
+  std::vector<std::string> chains_;
+};
+
 }  // namespace mydocker::daemon::images

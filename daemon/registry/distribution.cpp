@@ -50,14 +50,6 @@ struct TempFile {
   }
 };
 
-struct Pins {
-  images::LayerStore& layers;
-  std::vector<std::string> chains;
-  ~Pins() {
-    for (const auto& c : chains) layers.unpin(c);
-  }
-};
-
 std::string platform_text(const Platform& p) {
   return p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
 }
@@ -112,13 +104,14 @@ struct LayerDirGuard {
   }
 };
 
-Result<void> write_all(int fd, std::string_view data, bool socket) {
-  for (size_t off = 0; off < data.size();) {
-    const ssize_t w = socket ? ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL)
-                             : ::write(fd, data.data() + off, data.size() - off);
+// To the unpacking thread's socket: MSG_NOSIGNAL, so that a thread that
+// stopped reading means an error here, not a SIGPIPE.
+Result<void> send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t w = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return fail(Error::from_errno(errno, "write"));
-    off += size_t(w);
+    if (w < 0) return fail(Error::from_errno(errno, "send to the unpacking thread"));
+    data.remove_prefix(size_t(w));
   }
   return {};
 }
@@ -153,8 +146,8 @@ Result<void> Distribution::fetch_layer(RegistryClient& client, const std::string
   int64_t got = 0;
   bool unpacking_ended = false;
   auto fetched = client.get_blob(repo, digest, [&](std::string_view data) -> Result<void> {
-    TRY_VOID(write_all(fd.get(), data, false));
-    if (!unpacking_ended && !write_all(to_extractor.get(), data, true)) unpacking_ended = true;
+    TRY_VOID(fs::write_all(fd.get(), data, tmp.path));
+    if (!unpacking_ended && !send_all(to_extractor.get(), data)) unpacking_ended = true;
     hash.update(data);
     got += int64_t(data.size());
     progress.bytes("Downloading", id, got, total);
@@ -241,11 +234,10 @@ Result<images::Image> Distribution::pull(const images::Reference& ref, const Pla
                                  layers[i].value("digest", "") + " / " + diff_ids[i]));
   const auto chains = images::LayerStore::chain_ids(diff_ids);
 
-  Pins pins{layers_, {}};
+  images::LayerPins pins(layers_);
   std::vector<size_t> todo;
   for (size_t i = 0; i < chains.size(); ++i) {
-    layers_.pin(chains[i]);
-    pins.chains.push_back(chains[i]);
+    pins.add(chains[i]);
     const std::string id = short_of(layers[i].value("digest", ""));
     if (layers_.has_layer(chains[i])) {
       progress.status("Already exists", id);

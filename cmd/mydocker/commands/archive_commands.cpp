@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "commands/context.hpp"
+#include "common/fs.hpp"
 #include "common/unique_fd.hpp"
 
 namespace mydocker::cli {
@@ -40,16 +41,6 @@ bool output_path_ok(const std::string& output, const std::string& failed) {
   if (dir != "." && ::stat(dir.c_str(), &st) != 0) {
     std::cerr << failed << ": invalid output path: stat " << dir << ": " << errno_text(errno) << "\n";
     return false;
-  }
-  return true;
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(size_t(n));
   }
   return true;
 }
@@ -105,8 +96,8 @@ int download(Context& ctx, const std::string& path, const std::string& output) {
       std::cerr << "error during read: " << more.error().message << "\n";
       return 1;
     }
-    if (!write_all(fd, piece)) {
-      std::cerr << "write " << (output.empty() ? "/dev/stdout" : output) << ": " << errno_text(errno) << "\n";
+    if (auto w = fs::write_all(fd, piece, "output"); !w) {
+      std::cerr << "write " << (output.empty() ? "/dev/stdout" : output) << ": " << errno_text(w.error().err_no) << "\n";
       return 1;
     }
     if (!*more) break;
