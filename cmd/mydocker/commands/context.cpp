@@ -17,8 +17,10 @@ int print_daemon_error(const Error& e) {
   return 1;
 }
 
-Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path) {
-  TRY_ASSIGN(auto r, c.request("GET", path));
+Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path) { return request_json(c, "GET", path); }
+
+Result<nlohmann::json> request_json(api::client::Client& c, const std::string& method, const std::string& path) {
+  TRY_ASSIGN(auto r, c.request(method, path));
   if (r.status >= 400) return fail(api::client::error_from(r));
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded()) return fail(Error::internal("invalid JSON from daemon"));

@@ -26,6 +26,8 @@ struct Context {
 int print_daemon_error(const Error& e);
 // A request that must succeed: the JSON body, or the error.
 Result<nlohmann::json> get_json(api::client::Client& c, const std::string& path);
+// The same for another method without a body (the prune calls).
+Result<nlohmann::json> request_json(api::client::Client& c, const std::string& method, const std::string& path);
 // GET /containers/{name}/json.
 Result<nlohmann::json> inspect_container(api::client::Client& c, const std::string& name);
 

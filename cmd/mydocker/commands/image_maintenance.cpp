@@ -84,17 +84,9 @@ void add_image_prune(CLI::App& parent, Context& ctx) {
     const char* warning = f->all ? "WARNING! This will remove all images without at least one container associated to them."
                                  : "WARNING! This will remove all dangling images.";
     if (!f->force && !confirmed(warning)) return;
-    auto& cl = ctx.connect();
-    auto r = cl.request("POST", "/images/prune" + Query().add("filters", filters->dump()).str());
-    if (!r) {
-      ctx.exit_code = print_daemon_error(r.error());
-      return;
-    }
-    if (r->status >= 400) {
-      ctx.exit_code = print_daemon_error(api::client::error_from(*r));
-      return;
-    }
-    auto j = json::parse(r->body, nullptr, false);
+    auto reply = request_json(ctx.connect(), "POST", "/images/prune" + Query().add("filters", filters->dump()).str());
+    if (!reply) return void(ctx.exit_code = print_daemon_error(reply.error()));
+    const json& j = *reply;
     const json deleted = j.is_object() ? j.value("ImagesDeleted", json::array()) : json::array();
     if (deleted.is_array() && !deleted.empty()) {
       std::string out = "Deleted Images:\n";

@@ -205,17 +205,10 @@ void add_container_prune(CLI::App& parent, Context& ctx) {
       auto eq = kv.find('=');
       f[kv.substr(0, eq)].push_back(eq == std::string::npos ? "" : kv.substr(eq + 1));
     }
-    auto& cl = ctx.connect();
-    auto r = cl.request("POST", "/containers/prune" + Query().add_if(!f.empty(), "filters", f.dump()).str());
-    if (!r) {
-      ctx.exit_code = print_daemon_error(r.error());
-      return;
-    }
-    if (r->status >= 400) {
-      ctx.exit_code = print_daemon_error(api::client::error_from(*r));
-      return;
-    }
-    auto j = nlohmann::json::parse(r->body, nullptr, false);
+    auto reply =
+        request_json(ctx.connect(), "POST", "/containers/prune" + Query().add_if(!f.empty(), "filters", f.dump()).str());
+    if (!reply) return void(ctx.exit_code = print_daemon_error(reply.error()));
+    const nlohmann::json& j = *reply;
     auto deleted = j.is_object() ? j.value("ContainersDeleted", nlohmann::json::array()) : nlohmann::json::array();
     if (deleted.is_array() && !deleted.empty()) {
       std::cout << "Deleted Containers:\n";

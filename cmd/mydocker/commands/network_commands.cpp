@@ -207,10 +207,9 @@ void add_network_prune(CLI::App& group, Context& ctx) {
     if (!*force && !confirmed("WARNING! This will remove all custom networks not used by at least one container.")) return;
     auto fj = filters_param(*filters);
     if (!fj) return void(ctx.exit_code = print_daemon_error(fj.error()));
-    auto r = ctx.connect().request("POST", "/networks/prune" + Query().add_if(!fj->empty(), "filters", *fj).str());
-    if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
-    if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
-    const json deleted = json::parse(r->body, nullptr, false).value("NetworksDeleted", json());
+    auto reply = request_json(ctx.connect(), "POST", "/networks/prune" + Query().add_if(!fj->empty(), "filters", *fj).str());
+    if (!reply) return void(ctx.exit_code = print_daemon_error(reply.error()));
+    const json deleted = reply->is_object() ? reply->value("NetworksDeleted", json()) : json();
     if (deleted.is_array() && !deleted.empty()) {
       std::cout << "Deleted Networks:\n";
       for (const auto& n : deleted) std::cout << n.get<std::string>() << "\n";

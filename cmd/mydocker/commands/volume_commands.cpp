@@ -100,10 +100,9 @@ void add_prune(CLI::App& group, Context& ctx) {
     auto filters_or = filters_param(f->filters, f->all);
     if (!filters_or) return void(ctx.exit_code = print_daemon_error(filters_or.error()));
     const std::string filters = *filters_or;
-    auto r = ctx.connect().request("POST", "/volumes/prune" + Query().add_if(!filters.empty(), "filters", filters).str());
-    if (!r) return void(ctx.exit_code = print_daemon_error(r.error()));
-    if (r->status >= 400) return void(ctx.exit_code = print_daemon_error(api::client::error_from(*r)));
-    std::cout << format::volume_prune_report(json::parse(r->body, nullptr, false));
+    auto reply = request_json(ctx.connect(), "POST", "/volumes/prune" + Query().add_if(!filters.empty(), "filters", filters).str());
+    if (!reply) return void(ctx.exit_code = print_daemon_error(reply.error()));
+    std::cout << format::volume_prune_report(*reply);
   });
 }
 }  // namespace
