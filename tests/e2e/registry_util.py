@@ -243,7 +243,23 @@ def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-class TokenIssuer:
+class LoopbackServer:
+    """An HTTP server of the test's on 127.0.0.1, served from a thread."""
+
+    def serve(self, handler):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class TokenIssuer(LoopbackServer):
     """A Bearer token service as docker-registry's token auth expects: JWTs
     signed RS256 with a key whose certificate is the registry's
     rootcertbundle, naming the key by its libtrust key id. Anonymous
@@ -273,19 +289,10 @@ class TokenIssuer:
             def do_GET(self):
                 issuer_self.handle(self)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.serve(Handler)
 
     def registry_settings(self):
         return {"realm": self.realm, "service": self.service, "issuer": self.issuer, "bundle": self.cert}
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
     def sign(self, claims):
         header = b64url(json.dumps({"typ": "JWT", "alg": "RS256", "kid": self.kid}).encode())
@@ -328,7 +335,7 @@ class TokenIssuer:
         h.wfile.write(body)
 
 
-class FaultProxy:
+class FaultProxy(LoopbackServer):
     """An HTTP proxy in front of a registry. While `cut_after` is set, the
     body of a blob GET is cut after that many bytes (the connection closes
     as when the registry dies mid-download); while `corrupt` is set, one
@@ -383,17 +390,8 @@ class FaultProxy:
 
             do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = forward
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.serve(Handler)
 
     @property
     def address(self):
         return "127.0.0.1:%d" % self.port
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
