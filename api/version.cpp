@@ -1,14 +1,30 @@
 #include "api/version.hpp"
 
-#include <cstdio>
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <limits>
 
 namespace mydocker::api {
 
 int version_number(const std::string& v) {
-  int major = 0, minor = 0;
-  char extra;
-  if (std::sscanf(v.c_str(), "%d.%d%c", &major, &minor, &extra) != 2) return -1;
-  return major * 1000 + minor;
+  // "<major>.<minor>" in decimal digits. Numbers too large for an int
+  // (the version comes from the request path) are simply too new; they
+  // must not overflow (sscanf's %d and major * 1000 did).
+  uint64_t parts[2] = {0, 0};
+  const char* p = v.data();
+  const char* const end = p + v.size();
+  for (int i = 0; i < 2; ++i) {
+    if (p == end || *p < '0' || *p > '9') return -1;
+    auto [next, ec] = std::from_chars(p, end, parts[i]);
+    if (ec == std::errc::result_out_of_range) parts[i] = UINT64_MAX;
+    p = next;
+    if (i == 0 && (p == end || *p++ != '.')) return -1;
+  }
+  if (p != end) return -1;
+  constexpr uint64_t kMax = std::numeric_limits<int>::max();
+  if (parts[0] > kMax / 1000 || parts[1] > kMax) return int(kMax);
+  return int(std::min(parts[0] * 1000 + parts[1], kMax));
 }
 
 std::string check_api_version(const std::string& version) {

@@ -54,6 +54,15 @@ Result<uint64_t> capability_mask(const std::vector<std::string>& names) {
   return m;
 }
 
+std::vector<std::string> capability_names(uint64_t mask) {
+  std::vector<std::string> out;
+  for (int i = 0; i <= last_capability(); ++i)
+    if (mask & (uint64_t(1) << i)) out.push_back(std::string("CAP_") + kNames[i]);
+  return out;
+}
+
+std::vector<std::string> all_capability_names() { return capability_names(~uint64_t(0)); }
+
 int drop_bounding(uint64_t bounding) {
   const int last = last_capability();
   for (int cap = 0; cap <= last; ++cap) {

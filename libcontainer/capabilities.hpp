@@ -17,6 +17,10 @@ struct CapMasks {
 Result<int> capability_number(const std::string& name);
 Result<uint64_t> capability_mask(const std::vector<std::string>& names);
 int last_capability();
+// "CAP_CHOWN", ... for every capability the running kernel knows.
+std::vector<std::string> all_capability_names();
+// The names in a mask.
+std::vector<std::string> capability_names(uint64_t mask);
 
 // Child side (async-signal-safe): drop from the bounding set what is not in
 // it. Needs CAP_SETPCAP, so it runs before the uid changes.

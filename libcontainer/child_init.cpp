@@ -5,6 +5,7 @@
 // reads EOF.
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -67,6 +68,18 @@ void do_mounts(const ChildPlan& p) {
   char path[64];
   for (int i = 0; i < p.n_mounts; ++i) {
     const MountStep& m = p.mounts[i];
+    if (m.symlink_to) {
+      if (::symlink(m.symlink_to, m.target) != 0 && errno != EEXIST) die(p, ChildStep::Mount, errno, m.target);
+      continue;
+    }
+    if (m.remount_only) {
+      int fd = open_in_root(root, m.rel_target);
+      if (fd < 0) die(p, ChildStep::Mount, -fd, m.target);
+      fd_path(fd, path, sizeof path);
+      if (::mount(nullptr, path, nullptr, m.flags | MS_REMOUNT, m.data) != 0) die(p, ChildStep::Mount, errno, m.target);
+      ::close(fd);
+      continue;
+    }
     if (int e = make_mount_point_in_root(root, m.rel_target, m.file_target)) die(p, ChildStep::Mount, e, m.target);
     int fd = open_in_root(root, m.rel_target);
     if (fd < 0) die(p, ChildStep::Mount, -fd, m.target);
@@ -116,6 +129,18 @@ void make_devices(const ChildPlan& p) {
     char host[64];
     join(host, sizeof host, "/dev", n.name);
     if (::mount(host, path, nullptr, MS_BIND, nullptr) != 0) die(p, ChildStep::Devices, errno, path);
+  }
+  // The spec's devices, before any symlink exists in the fresh /dev that
+  // could send a path elsewhere.
+  for (int i = 0; i < p.n_devices; ++i) {
+    const DeviceStep& d = p.devices[i];
+    char parent[4096];
+    join(parent, sizeof parent, d.path, "");
+    if (char* slash = std::strrchr(parent, '/'); slash && slash != parent) *slash = 0;
+    if (int e = mkdir_all(parent, 0755)) die(p, ChildStep::Devices, e, d.path);
+    ::unlink(d.path);  // a spec device replaces a default node of the same name
+    if (::mknod(d.path, d.mode, d.dev) != 0) die(p, ChildStep::Devices, errno, d.path);
+    if (::chown(d.path, d.uid, d.gid) != 0) die(p, ChildStep::Devices, errno, d.path);
   }
   ::umask(old);
   struct Link {
@@ -236,6 +261,14 @@ void setup_rootfs(const ChildPlan& p) {
     die(p, ChildStep::RootReadonly, errno);
 }
 
+// The BPF was compiled before clone(): only the raw syscall here (glibc has
+// no wrapper), nothing allocated.
+void install_seccomp(const ChildPlan& p) {
+  if (!p.seccomp) return;
+  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p.seccomp_flags, p.seccomp) != 0)
+    die(p, ChildStep::Seccomp, errno);
+}
+
 void become_user(const ChildPlan& p) {
   uid_t uid = p.uid;
   gid_t gid = p.gid;
@@ -258,6 +291,10 @@ void become_user(const ChildPlan& p) {
   for (int i = 0; i < p.n_rlimits; ++i)
     if (::setrlimit(__rlimit_resource(p.rlimits[i].resource), &p.rlimits[i].value) != 0)
       die(p, ChildStep::Rlimit, errno);
+  // Without no_new_privs the kernel takes a filter only from a holder of
+  // CAP_SYS_ADMIN: install it before the user and capabilities change (the
+  // profile then has to allow what runs from here to exec).
+  if (!p.no_new_privs) install_seccomp(p);
   if (int e = drop_bounding(p.caps.bounding)) die(p, ChildStep::Capabilities, e, "bounding set");
   if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) die(p, ChildStep::Capabilities, errno);
   if (::setresgid(gid, gid, gid) != 0) die(p, ChildStep::SetUid, errno, "setgid");
@@ -285,6 +322,9 @@ void become_user(const ChildPlan& p) {
   if (::chdir(p.cwd) != 0) die(p, ChildStep::Cwd, errno, p.cwd);
   static char exe[4096];
   if (int e = find_executable(p.argv[0], p.path_env, exe, sizeof exe)) die(p, ChildStep::ExecLookup, e, p.argv[0]);
+  // With no_new_privs (set in become_user) as late as possible, so the
+  // profile need not allow the runtime's own syscalls.
+  if (p.no_new_privs) install_seccomp(p);
   ::execve(exe, const_cast<char* const*>(p.argv), const_cast<char* const*>(p.envp));
   die(p, ChildStep::Exec, errno, p.argv[0]);
 }

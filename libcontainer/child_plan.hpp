@@ -2,6 +2,7 @@
 // Everything the container's first process needs, computed before clone():
 // plain arrays and C strings the child only reads. The strings live in the
 // parent's ChildPlanStorage; the child sees its copy-on-write image.
+#include <linux/filter.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -24,6 +25,19 @@ struct MountStep {
   bool bind = false;
   bool remount_ro = false;   // bind mounts: ro needs a second, remount call
   bool file_target = false;  // bind of a file: the mount point is a file
+  // Instead of a mount: a symlink at rel_target pointing here (the v1
+  // cgroup aliases, cpu -> cpu,cpuacct).
+  const char* symlink_to = nullptr;
+  bool remount_only = false;  // remount what is at rel_target with flags (read-only after filling it)
+};
+
+// A device node (linux.devices), made in the container's fresh /dev.
+struct DeviceStep {
+  const char* path = nullptr;  // rootfs + the node's path, e.g. ".../rootfs/dev/fuse"
+  mode_t mode = 0;             // S_IFCHR or S_IFBLK (etc.) | permissions
+  dev_t dev = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
 };
 
 struct RlimitStep {
@@ -40,7 +54,7 @@ struct SetnsStep {
 enum class ChildStep : int32_t {
   Cgroup = 1, Setns, Stdio, Hostname, Propagation, Rootfs, Mount, Devices, PivotRoot, MaskPath,
   ReadonlyPath, Sysctl, RootReadonly, User, Groups, Rlimit, Capabilities, SetUid, Cwd, ExecLookup, Exec,
-  NoNewPrivs, Console,
+  NoNewPrivs, Console, Seccomp,
 };
 
 struct ChildError {
@@ -65,6 +79,8 @@ struct ChildPlan {
   const MountStep* mounts = nullptr;
   int n_mounts = 0;
   const char* dev_dir = nullptr;  // rootfs + "/dev" when /dev is a fresh tmpfs
+  const DeviceStep* devices = nullptr;
+  int n_devices = 0;
   const char* const* masked = nullptr;
   int n_masked = 0;
   const char* const* readonly = nullptr;
@@ -80,6 +96,9 @@ struct ChildPlan {
   int n_groups = 0;
   CapMasks caps;
   bool no_new_privs = false;
+  // Compiled before clone() (seccomp.hpp); null: no filter.
+  const sock_fprog* seccomp = nullptr;
+  unsigned seccomp_flags = 0;  // SECCOMP_FILTER_FLAG_*
   const RlimitStep* rlimits = nullptr;
   int n_rlimits = 0;
   const char* cwd = "/";

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,11 +15,13 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "common/fd_passing.hpp"
 #include "libcontainer/cgroups/cgroup.hpp"
 #include "libcontainer/child_plan.hpp"
 #include "libcontainer/mount_options.hpp"
+#include "libcontainer/seccomp.hpp"
 
 namespace mydocker::libcontainer {
 
@@ -28,6 +31,7 @@ namespace {
 struct PlanStorage {
   std::deque<std::string> strings;  // deque: pointers stay valid as it grows
   std::vector<MountStep> mounts;
+  std::vector<DeviceStep> devices;
   std::vector<const char*> masked, readonly, sysctl_files, sysctl_values, argv, envp;
   std::vector<RlimitStep> rlimits;
   std::vector<gid_t> groups;
@@ -36,6 +40,7 @@ struct PlanStorage {
   std::vector<UniqueFd> cgroup_fds;
   std::vector<int> cgroup_fd_numbers;
   UniqueFd devnull;
+  std::optional<SeccompFilter> seccomp;
   ChildPlan plan;
 
   const char* keep(std::string s) {
@@ -82,8 +87,63 @@ Result<int> plan_namespaces(const spec::Spec& s, PlanStorage& st) {
   return flags;
 }
 
+// /sys/fs/cgroup as runc makes it: the container's own cgroup, read-only
+// unless the spec mount is rw. v2: a bind of the container's directory.
+// v1: a tmpfs with a bind per hierarchy and the alias symlinks.
+void plan_cgroup_mount(const spec::Spec& s, const spec::Mount& m, PlanStorage& st) {
+  const bool ro = parse_mount_options(m.options).readonly;
+  const unsigned long kSafe = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  auto bind = [&](const std::string& source, const std::string& dest) {
+    MountStep b;
+    b.source = st.keep(source);
+    b.target = st.keep(s.root.path + dest);
+    b.rel_target = st.keep(dest);
+    b.bind = true;
+    b.flags = MS_BIND | MS_REC | kSafe;
+    b.remount_ro = ro;
+    st.mounts.push_back(b);
+  };
+  if (cgroups::detect_version() == cgroups::Version::V2) {
+    bind("/sys/fs/cgroup" + s.linux.cgroups_path, m.destination);
+    return;
+  }
+  MountStep tmpfs;
+  tmpfs.source = "tmpfs";
+  tmpfs.fstype = "tmpfs";
+  tmpfs.target = st.keep(s.root.path + m.destination);
+  tmpfs.rel_target = st.keep(m.destination);
+  tmpfs.data = "mode=755";
+  tmpfs.flags = kSafe;
+  st.mounts.push_back(tmpfs);
+  for (const auto& h : cgroups::v1_hierarchies()) {
+    const std::string name = h.substr(h.rfind('/') + 1);
+    bind(h + s.linux.cgroups_path, m.destination + "/" + name);
+    // "cpu,cpuacct" is also reached as cpu and cpuacct.
+    for (size_t start = 0; name.find(',') != std::string::npos && start <= name.size();) {
+      size_t comma = name.find(',', start);
+      const std::string alias = name.substr(start, comma - start);
+      MountStep link;
+      link.target = st.keep(s.root.path + m.destination + "/" + alias);
+      link.rel_target = st.keep(m.destination + "/" + alias);
+      link.symlink_to = st.keep(name);
+      st.mounts.push_back(link);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (!ro) return;
+  MountStep seal = tmpfs;
+  seal.remount_only = true;
+  seal.flags = kSafe | MS_RDONLY;
+  st.mounts.push_back(seal);
+}
+
 void plan_mounts(const spec::Spec& s, PlanStorage& st) {
   for (const auto& m : s.mounts) {
+    if (m.type == "cgroup") {
+      if (!s.linux.cgroups_path.empty()) plan_cgroup_mount(s, m, st);
+      continue;
+    }
     ParsedMountOptions o = parse_mount_options(m.options);
     MountStep step;
     step.target = st.keep(s.root.path + (m.destination.front() == '/' ? "" : "/") + m.destination);
@@ -102,6 +162,43 @@ void plan_mounts(const spec::Spec& s, PlanStorage& st) {
     st.mounts.push_back(step);
     if (m.destination == "/dev" && m.type == "tmpfs") st.plan.dev_dir = step.target;
   }
+}
+
+mode_t device_type_bits(const std::string& type) {
+  if (type == "b") return S_IFBLK;
+  if (type == "p") return S_IFIFO;
+  return S_IFCHR;  // "c" and "u" (unbuffered char)
+}
+
+// linux.devices: made only in a fresh /dev, at paths checked here to stay in it.
+Result<void> plan_devices(const spec::Spec& s, PlanStorage& st) {
+  for (const auto& d : s.linux.devices) {
+    if (d.path.rfind("/dev/", 0) != 0 || d.path.find("/../") != std::string::npos ||
+        d.path.ends_with("/..") || d.path.find("/./") != std::string::npos)
+      return fail(Error::invalid("device path \"" + d.path + "\" must be an absolute path under /dev"));
+    if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
+      return fail(Error::invalid("device " + d.path + ": unknown type \"" + d.type + "\""));
+    if (!st.plan.dev_dir) continue;
+    DeviceStep step;
+    step.path = st.keep(s.root.path + d.path);
+    step.mode = device_type_bits(d.type) | (d.file_mode.value_or(0666) & 07777);
+    step.dev = makedev(unsigned(d.major), unsigned(d.minor));
+    step.uid = d.uid.value_or(0);
+    step.gid = d.gid.value_or(0);
+    st.devices.push_back(step);
+  }
+  st.plan.devices = st.devices.data();
+  st.plan.n_devices = int(st.devices.size());
+  return {};
+}
+
+// Compiled here, in the parent: the child only installs it.
+Result<void> plan_seccomp(const spec::Spec& s, const std::string& cache_dir, PlanStorage& st) {
+  if (!s.linux.seccomp) return {};
+  TRY_ASSIGN(st.seccomp, compile_seccomp_cached(*s.linux.seccomp, cache_dir));
+  st.plan.seccomp = st.seccomp->prog();
+  st.plan.seccomp_flags = st.seccomp->flags();
+  return {};
 }
 
 Result<void> plan_process(const spec::Spec& s, const StartOptions& opt, PlanStorage& st) {
@@ -145,7 +242,7 @@ Result<void> plan_process(const spec::Spec& s, const StartOptions& opt, PlanStor
   st.devnull.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
   const int fds[3] = {opt.stdio.in, opt.stdio.out, opt.stdio.err};
   for (int i = 0; i < 3; ++i) p.stdio[i] = fds[i] >= 0 ? fds[i] : st.devnull.get();
-  return {};
+  return plan_seccomp(s, opt.seccomp_cache_dir, st);
 }
 
 Result<void> build_plan(const spec::Spec& s, const StartOptions& opt, int clone_flags, PlanStorage& st) {
@@ -157,6 +254,7 @@ Result<void> build_plan(const spec::Spec& s, const StartOptions& opt, int clone_
     p.overlay_data = st.keep(it->second);
   p.root_readonly = s.root.readonly;
   plan_mounts(s, st);
+  TRY_VOID(plan_devices(s, st));
   p.mounts = st.mounts.data();
   p.n_mounts = int(st.mounts.size());
   for (const auto& m : s.linux.masked_paths) st.masked.push_back(st.keep(m));
@@ -205,6 +303,7 @@ const char* step_name(ChildStep s) {
     case ChildStep::ExecLookup: return "find executable";
     case ChildStep::Exec: return "exec";
     case ChildStep::NoNewPrivs: return "set no_new_privs";
+    case ChildStep::Seccomp: return "install seccomp filter";
   }
   return "set up container";
 }
@@ -327,6 +426,7 @@ Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOpti
   s.process.env = opt.env;
   s.process.cwd = opt.cwd.empty() ? container.process.cwd : opt.cwd;
   s.process.terminal = opt.tty;
+  s.linux.seccomp = container.linux.seccomp;
   const auto user = container.annotations.find("org.mydocker.user");
   if (!opt.user.empty()) s.annotations["org.mydocker.user"] = opt.user;
   else if (user != container.annotations.end()) s.annotations["org.mydocker.user"] = user->second;
@@ -345,7 +445,7 @@ Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOpti
   PlanStorage st;
   TRY_ASSIGN(int flags, plan_namespaces(s, st));
   (void)last_capability();
-  TRY_VOID(build_plan(s, StartOptions{"", "", opt.stdio}, flags, st));
+  TRY_VOID(build_plan(s, StartOptions{"", "", opt.stdio, opt.seccomp_cache_dir}, flags, st));
   if (!container.linux.cgroups_path.empty()) {
     TRY_ASSIGN(auto fds, cgroups::make_cgroup(container.linux.cgroups_path)->open_procs());
     use_cgroup_fds(st, std::move(fds));

@@ -31,6 +31,9 @@ struct StartOptions {
   std::string id;
   std::string bundle;
   Stdio stdio;
+  // Where compiled seccomp filters are kept between runs (seccomp.hpp);
+  // empty: compile every time.
+  std::string seccomp_cache_dir;
 };
 
 struct Started {
@@ -44,13 +47,14 @@ struct Started {
 Result<Started> start(const spec::Spec& spec, const StartOptions& options);
 
 // A process run inside a running container: its namespaces, its cgroup,
-// the container's capabilities; user, cwd and env as given (defaults from
+// the container's capabilities and seccomp filter; user, cwd and env as given (defaults from
 // the container's spec).
 struct ExecOptions {
   std::vector<std::string> args, env;
   std::string cwd, user;
   bool tty = false;
   Stdio stdio;
+  std::string seccomp_cache_dir;  // as in StartOptions
 };
 // The caller becomes the parent; its later children are born in the
 // container's PID namespace.

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "api/version.hpp"
 #include "common/url_escape.hpp"
 
 namespace mydocker::api::client {
@@ -22,11 +23,8 @@ using Socket = asio::local::stream_protocol::socket;
 namespace {
 constexpr const char* kMaxVersion = "1.48";
 
-int version_number(const std::string& v) {
-  int a = 0, b = 0;
-  if (std::sscanf(v.c_str(), "%d.%d", &a, &b) != 2) return -1;
-  return a * 1000 + b;
-}
+// The daemon's Api-Version header, as the server reads ours (no overflow).
+int version_number(const std::string& v) { return api::version_number(v); }
 
 class Conn final : public PendingResponse {
  public:
@@ -35,6 +33,11 @@ class Conn final : public PendingResponse {
   Result<void> connect(const std::string& path, const std::string& host) {
     beast::error_code ec;
     sock_.connect(asio::local::stream_protocol::endpoint(path), ec);
+    if (ec == asio::error::access_denied)
+      // As docker words it, with the way out: the socket's group.
+      return fail(Error::forbidden("permission denied while trying to connect to the Docker daemon socket at " + host +
+                                   ": dial unix " + path + ": connect: permission denied" +
+                                   " (add your user to the socket's group, by default \"mydocker\", or use sudo)"));
     if (ec)
       return fail(Error::unavailable("Cannot connect to the Docker daemon at " + host + ". Is the docker daemon running?"));
     return {};

@@ -168,7 +168,8 @@ void register_system_routes(Router& r, Backend& b) {
                         {"LiveRestoreEnabled", true},
                         {"Isolation", ""},
                         {"InitBinary", ""},
-                        {"SecurityOptions", json::array()},
+                        // Every container is filtered by the built-in profile unless it opts out.
+                        {"SecurityOptions", json::array({"name=seccomp,profile=builtin"})},
                         {"Warnings", json::array()}});
   });
 }

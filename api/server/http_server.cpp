@@ -65,7 +65,9 @@ class BeastResponder final : public Responder {
     write(res);
   }
   void send_json(int status, const nlohmann::json& body) override {
-    send_text(status, body.dump() + "\n", "application/json");
+    // Invalid UTF-8 (a name from the request path, a file name) becomes
+    // U+FFFD, as Go's encoding/json writes it; dump() would throw.
+    send_text(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
   }
   void send_empty(int status) override {
     http::response<http::empty_body> res{http::status(status), version_};
@@ -273,9 +275,13 @@ Result<void> HttpServer::listen() {
   asio::local::stream_protocol::endpoint ep(path);
   impl_->acceptor.open(ep.protocol(), ec);
   if (!ec) impl_->acceptor.bind(ep, ec);
-  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return fail(Error::internal("listen on unix://" + path + ": " + ec.message()));
-  ::chmod(path.c_str(), impl_->options.socket_mode);
+  // Mode and group before listen(): no client connects in between.
+  if (::chmod(path.c_str(), impl_->options.socket_mode) != 0 ||
+      ::chown(path.c_str(), 0, impl_->options.socket_gid) != 0)
+    return fail(Error::from_errno(errno, "set the mode and group of " + path));
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail(Error::internal("listen on unix://" + path + ": " + ec.message()));
   return {};
 }
 

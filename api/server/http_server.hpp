@@ -17,6 +17,7 @@ struct ServerOptions {
   std::string socket_path;  // file path, without unix://
   std::string upload_dir;   // where streamed request bodies are written
   mode_t socket_mode = 0660;
+  gid_t socket_gid = 0;  // the group that may use the socket (root: only root)
 };
 
 // Which requests get their body streamed to a file instead of memory.

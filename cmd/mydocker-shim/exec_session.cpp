@@ -11,6 +11,7 @@
 #include "common/stream_frame.hpp"
 #include "common/time.hpp"
 #include "libcontainer/container.hpp"
+#include "shim_args.hpp"
 #include "shim_stdio.hpp"
 
 namespace mydocker::shim {
@@ -35,6 +36,7 @@ Result<std::unique_ptr<ExecSession>> start_exec(const libcontainer::spec::Spec& 
   opt.user = r.value("user", "");
   opt.tty = s->tty;
   opt.stdio = stdio.child_stdio();
+  opt.seccomp_cache_dir = seccomp_cache_dir(bundle);
   auto started = libcontainer::exec(spec, init_pid, opt);
   stdio.close_child_ends();
   if (!started) return fail(started.error());

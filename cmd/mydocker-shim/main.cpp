@@ -92,6 +92,7 @@ int run_shim(const shim::Args& args) {
   opts.id = args.id;
   opts.bundle = args.bundle;
   opts.stdio = stdio->child_stdio();
+  opts.seccomp_cache_dir = shim::seccomp_cache_dir(args.bundle);
   auto started = libcontainer::start(*spec, opts);
   stdio->close_child_ends();
   if (!started) {

@@ -41,4 +41,15 @@ Result<Args> parse_args(int argc, char** argv) {
   return a;
 }
 
+std::string seccomp_cache_dir(const std::string& bundle) {
+  std::string dir = bundle;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  for (int up = 0; up < 2; ++up) {
+    const size_t slash = dir.rfind('/');
+    if (slash == std::string::npos || slash == 0) return "";
+    dir.resize(slash);
+  }
+  return dir + "/seccomp";
+}
+
 }  // namespace mydocker::shim

@@ -21,4 +21,9 @@ struct Args {
 
 Result<Args> parse_args(int argc, char** argv);
 
+// The daemon's bundles are <exec-root>/containers/<id> (daemon/store/
+// paths.hpp); every shim shares the compiled seccomp filters in
+// <exec-root>/seccomp. Empty (no cache) for a bundle not that deep.
+std::string seccomp_cache_dir(const std::string& bundle);
+
 }  // namespace mydocker::shim

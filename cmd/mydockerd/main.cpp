@@ -2,6 +2,7 @@
 // the Docker Engine API on a Unix socket until SIGTERM/SIGINT. Running
 // containers belong to their shims and outlive the daemon.
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -36,7 +37,24 @@ struct Flags {
   std::string bip;                   // its address and prefix; empty: the first free pool
   std::vector<std::string> insecure_registries;
   std::string registry_certs_dir = "/etc/mydocker/certs.d";
+  std::string group = "mydocker";  // the socket's group
+  bool group_given = false;
 };
+
+// The socket's group: the named one; the default "mydocker" only when it
+// exists (else root alone, as Docker without a docker group).
+Result<gid_t> socket_group(const Flags& flags) {
+  if (flags.group.empty()) return gid_t(0);
+  std::vector<char> buf(16384);
+  struct group gr{}, *found = nullptr;
+  ::getgrnam_r(flags.group.c_str(), &gr, buf.data(), buf.size(), &found);
+  if (found) return found->gr_gid;
+  if (!flags.group.empty() && flags.group.find_first_not_of("0123456789") == std::string::npos)
+    return gid_t(std::stoul(flags.group));
+  if (flags.group_given) return fail(Error::invalid("group " + flags.group + " not found"));
+  spdlog::info("no group named {}: the API socket is for root only", flags.group);
+  return gid_t(0);
+}
 
 // Holds an exclusive lock on the data root for the daemon's lifetime.
 Result<UniqueFd> lock_data_root(const daemon::store::Paths& paths) {
@@ -121,7 +139,12 @@ int run(const Flags& flags) {
                        fs::exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1"};
   api::Router router;
   api::register_all_routes(router, backend);
-  api::HttpServer server({flags.host.substr(7), paths.tmp_dir(), 0660}, router,
+  auto gid = socket_group(flags);
+  if (!gid) {
+    spdlog::error("{}", gid.error().message);
+    return 1;
+  }
+  api::HttpServer server({flags.host.substr(7), paths.tmp_dir(), 0660, *gid}, router,
                          [](const std::string& method, const std::string& path) {
                            return method == "POST" && (path == "/images/create" || path == "/images/load");
                          });
@@ -162,6 +185,7 @@ int main(int argc, char** argv) {
   Flags flags;
   CLI::App app{"mydockerd: a Docker-compatible container engine daemon", "mydockerd"};
   app.add_option("-H,--host", flags.host, "Daemon socket to listen on")->capture_default_str();
+  app.add_option("-G,--group", flags.group, "Group for the unix socket")->capture_default_str();
   app.add_option("--data-root", flags.data_root, "Root directory of persistent state")->capture_default_str();
   app.add_option("--exec-root", flags.exec_root, "Root directory for execution state files")->capture_default_str();
   app.add_option("-p,--pidfile", flags.pidfile, "Path to use for daemon PID file");
@@ -178,5 +202,6 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.set_version_flag("-v,--version", "mydockerd version 0.1.0");
   CLI11_PARSE(app, argc, argv);
+  flags.group_given = app.count("--group") > 0;
   return run(flags);
 }

@@ -10,6 +10,8 @@
 #include "daemon/containers/container_service.hpp"
 #include "daemon/containers/oci_spec.hpp"
 #include "daemon/containers/names.hpp"
+#include "daemon/security/capabilities.hpp"
+#include "daemon/security/container_security.hpp"
 
 namespace mydocker::daemon::containers {
 
@@ -85,6 +87,7 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   // Limits are checked now (a device that is not there, a weight out of
   // range), before anything of the container exists.
   TRY_VOID(resources_of(c->host_config));
+  TRY_VOID(security::validate_security(c->host_config, security::held_capabilities()));
   if (c->host_config.value("NetworkMode", "") == "host" && !hostname_given) {
     // --net host: the host's name, as Docker gives it.
     char host[256] = {};

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "daemon/containers/config_merge.hpp"
+#include "daemon/security/capabilities.hpp"
+#include "daemon/security/container_security.hpp"
 #include "libcontainer/spec/defaults.hpp"
 
 namespace mydocker::daemon::containers {
@@ -126,6 +128,7 @@ Result<spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths)
 
   s.linux.cgroups_path = cgroup_path_of(c);
   TRY_ASSIGN(s.linux.resources, resources_of(c.host_config));
+  TRY_VOID(security::apply_security(s, c.host_config, security::held_capabilities()));
   return s;
 }
 

@@ -21,7 +21,10 @@ Error bad() { return Error::invalid("invalid reference format"); }
 }  // namespace
 
 std::string Reference::familiar_name() const {
-  if (domain == "docker.io") return path.rfind("library/", 0) == 0 ? path.substr(8) : path;
+  // As Docker: "library/" goes only from an official image's one-level name
+  // ("library/a/b" keeps it, or it would read back as docker.io/a/b).
+  if (domain == "docker.io")
+    return path.rfind("library/", 0) == 0 && path.find('/', 8) == std::string::npos ? path.substr(8) : path;
   return domain + "/" + path;
 }
 
@@ -62,8 +65,11 @@ Result<Reference> parse_reference(std::string_view in, bool default_tag) {
                      first.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos);
   if (has_domain) {
     if (!std::regex_match(first, domain_re())) return fail(bad());
-    r.domain = first;
+    // As Docker's splitDockerDomain: index.docker.io is docker.io, and an
+    // official image keeps its library/ there too (docker.io/busybox).
+    r.domain = first == "index.docker.io" ? "docker.io" : first;
     r.path = s.substr(first.size() + 1);
+    if (r.domain == "docker.io" && r.path.find('/') == std::string::npos) r.path = "library/" + r.path;
   } else {
     r.domain = "docker.io";
     r.path = s.find('/') == std::string::npos ? "library/" + s : s;

@@ -62,7 +62,7 @@ std::vector<Challenge> parse_challenges(std::string_view h) {
           if (h[i] == '\\' && i + 1 < h.size()) ++i;
           value.push_back(h[i]);
         }
-        ++i;  // closing quote
+        if (i < h.size()) ++i;  // the closing quote (an unterminated value ends the header)
       } else {
         const size_t start = i;
         while (i < h.size() && h[i] != ',') ++i;

@@ -12,6 +12,7 @@
 //   <exec-root>/containers/<id>/config.json       OCI bundle for the shim
 //   <exec-root>/containers/<id>/shim.pid          the live shim
 //   <exec-root>/containers/<id>/exit.json         written by the shim when the init exits
+//   <exec-root>/seccomp/<sha256>.bpf              compiled seccomp filters, shared by the shims
 #include <string>
 
 namespace mydocker::daemon::store {

@@ -41,6 +41,10 @@ std::unique_ptr<Cgroup> make_cgroup(const std::string& path, const std::string& 
 std::unique_ptr<Cgroup> make_v1(const std::string& path, const std::string& root);
 std::unique_ptr<Cgroup> make_v2(const std::string& path, const std::string& root);
 
+// The v1 hierarchies (real paths, e.g. /sys/fs/cgroup/cpu,cpuacct) a
+// container gets a cgroup in.
+std::vector<std::string> v1_hierarchies(const std::string& root = "/sys/fs/cgroup");
+
 // Shared helpers.
 Result<void> write_value(const std::string& file, const std::string& value);
 std::vector<pid_t> read_pids(const std::string& procs_file);

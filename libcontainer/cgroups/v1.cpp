@@ -10,6 +10,7 @@
 
 #include "common/fs.hpp"
 #include "libcontainer/cgroups/cgroup.hpp"
+#include "libcontainer/cgroups/devices.hpp"
 
 namespace mydocker::libcontainer::cgroups {
 
@@ -18,22 +19,16 @@ constexpr const char* kControllers[] = {"memory", "cpu", "cpuacct", "pids", "fre
 
 class CgroupV1 final : public Cgroup {
  public:
-  CgroupV1(std::string path, std::string root) : path_(std::move(path)), root_(std::move(root)) {
-    // cpu and cpuacct are often one hierarchy: each mount once.
-    std::set<std::string> seen;
-    for (const char* c : kControllers) {
-      std::string mnt = root_ + "/" + c;
-      char real[PATH_MAX];
-      if (!::realpath(mnt.c_str(), real)) continue;
-      if (!seen.insert(real).second) continue;
-      hierarchies_.push_back(real);
-    }
-  }
+  CgroupV1(std::string path, std::string root)
+      : path_(std::move(path)), root_(std::move(root)), hierarchies_(v1_hierarchies(root_)) {}
 
   Result<void> create(const spec::Resources& r) override {
     for (const auto& h : hierarchies_) {
       TRY_VOID(make_dirs(h));
     }
+    // Devices only at creation: an update never widens what a container may open.
+    if (const std::string devices = dir_of("devices"); !r.devices.empty() && !devices.empty())
+      TRY_VOID(apply_v1_devices(devices, r.devices));
     return apply(r);
   }
 
@@ -165,6 +160,20 @@ class CgroupV1 final : public Cgroup {
   std::vector<std::string> hierarchies_;
 };
 }  // namespace
+
+std::vector<std::string> v1_hierarchies(const std::string& root) {
+  // cpu and cpuacct are often one hierarchy: each mount once.
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const char* c : kControllers) {
+    std::string mnt = root + "/" + c;
+    char real[PATH_MAX];
+    if (!::realpath(mnt.c_str(), real)) continue;
+    if (!seen.insert(real).second) continue;
+    out.push_back(real);
+  }
+  return out;
+}
 
 std::unique_ptr<Cgroup> make_v1(const std::string& path, const std::string& root) {
   return std::make_unique<CgroupV1>(path, root);

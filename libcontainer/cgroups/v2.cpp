@@ -6,6 +6,7 @@
 
 #include "common/fs.hpp"
 #include "libcontainer/cgroups/cgroup.hpp"
+#include "libcontainer/cgroups/devices.hpp"
 
 namespace mydocker::libcontainer::cgroups {
 
@@ -25,6 +26,7 @@ class CgroupV2 final : public Cgroup {
       pos = next == std::string::npos ? path_.size() : next;
       if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return fail(Error::from_errno(errno, "mkdir " + cur));
     }
+    if (!r.devices.empty()) TRY_VOID(attach_v2_devices(dir_, r.devices));
     return apply(r);
   }
 

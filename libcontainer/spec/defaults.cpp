@@ -21,6 +21,7 @@ Spec default_spec() {
       {"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}},
       {"/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
       {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}},
+      {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}},
       {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}},
       {"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
   };

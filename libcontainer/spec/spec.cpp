@@ -23,8 +23,70 @@ json caps_json(const Capabilities& c) {
           {"inheritable", c.inheritable}, {"ambient", c.ambient}};
 }
 
+json device_rules_json(const std::vector<DeviceRule>& rules) {
+  json a = json::array();
+  for (const auto& d : rules) {
+    json e = {{"allow", d.allow}, {"type", d.type}, {"access", d.access}};
+    if (d.major) e["major"] = *d.major;
+    if (d.minor) e["minor"] = *d.minor;
+    a.push_back(std::move(e));
+  }
+  return a;
+}
+
+json devices_json(const std::vector<Device>& devices) {
+  json a = json::array();
+  for (const auto& d : devices) {
+    json e = {{"path", d.path}, {"type", d.type}, {"major", d.major}, {"minor", d.minor}};
+    if (d.file_mode) e["fileMode"] = *d.file_mode;
+    if (d.uid) e["uid"] = *d.uid;
+    if (d.gid) e["gid"] = *d.gid;
+    a.push_back(std::move(e));
+  }
+  return a;
+}
+
+json seccomp_json(const Seccomp& sc) {
+  json syscalls = json::array();
+  for (const auto& c : sc.syscalls) {
+    json args = json::array();
+    for (const auto& a : c.args)
+      args.push_back({{"index", a.index}, {"value", a.value}, {"valueTwo", a.value_two}, {"op", a.op}});
+    json e = {{"names", c.names}, {"action", c.action}};
+    if (c.errno_ret) e["errnoRet"] = *c.errno_ret;
+    if (!args.empty()) e["args"] = std::move(args);
+    syscalls.push_back(std::move(e));
+  }
+  json out = {{"defaultAction", sc.default_action}, {"architectures", sc.architectures}, {"syscalls", syscalls}};
+  if (sc.default_errno_ret) out["defaultErrnoRet"] = *sc.default_errno_ret;
+  if (!sc.flags.empty()) out["flags"] = sc.flags;
+  return out;
+}
+
+Seccomp parse_seccomp(const json& j) {
+  Seccomp sc;
+  get_to(j, "defaultAction", sc.default_action);
+  get_opt(j, "defaultErrnoRet", sc.default_errno_ret);
+  get_to(j, "architectures", sc.architectures);
+  get_to(j, "flags", sc.flags);
+  if (auto it = j.find("syscalls"); it != j.end() && it->is_array())
+    for (const auto& e : *it) {
+      SeccompSyscall c;
+      get_to(e, "names", c.names);
+      get_to(e, "action", c.action);
+      get_opt(e, "errnoRet", c.errno_ret);
+      if (auto a = e.find("args"); a != e.end() && a->is_array())
+        for (const auto& x : *a)
+          c.args.push_back({x.value("index", 0u), x.value("value", uint64_t(0)), x.value("valueTwo", uint64_t(0)),
+                            x.value("op", "")});
+      sc.syscalls.push_back(std::move(c));
+    }
+  return sc;
+}
+
 json resources_json(const Resources& r) {
   json out = json::object();
+  if (!r.devices.empty()) out["devices"] = device_rules_json(r.devices);
   json mem = json::object();
   if (r.memory_limit) mem["limit"] = *r.memory_limit;
   if (r.memory_swap) mem["swap"] = *r.memory_swap;
@@ -53,6 +115,16 @@ json resources_json(const Resources& r) {
 }
 
 void parse_resources(const json& j, Resources& r) {
+  if (auto d = j.find("devices"); d != j.end() && d->is_array())
+    for (const auto& e : *d) {
+      DeviceRule rule;
+      get_to(e, "allow", rule.allow);
+      get_to(e, "type", rule.type);
+      get_opt(e, "major", rule.major);
+      get_opt(e, "minor", rule.minor);
+      get_to(e, "access", rule.access);
+      r.devices.push_back(std::move(rule));
+    }
   if (auto m = j.find("memory"); m != j.end() && m->is_object()) {
     get_opt(*m, "limit", r.memory_limit);
     get_opt(*m, "swap", r.memory_swap);
@@ -118,6 +190,8 @@ std::string serialize(const Spec& s) {
         {"sysctl", s.linux.sysctl}}},
       {"annotations", s.annotations},
   };
+  if (!s.linux.devices.empty()) j["linux"]["devices"] = devices_json(s.linux.devices);
+  if (s.linux.seccomp) j["linux"]["seccomp"] = seccomp_json(*s.linux.seccomp);
   return j.dump(2);
 }
 
@@ -170,6 +244,19 @@ Result<Spec> parse(std::string_view text) {
       get_to(*l, "cgroupsPath", s.linux.cgroups_path);
       get_to(*l, "sysctl", s.linux.sysctl);
       if (auto r = l->find("resources"); r != l->end() && r->is_object()) parse_resources(*r, s.linux.resources);
+      if (auto d = l->find("devices"); d != l->end() && d->is_array())
+        for (const auto& e : *d) {
+          Device dev;
+          get_to(e, "path", dev.path);
+          get_to(e, "type", dev.type);
+          get_to(e, "major", dev.major);
+          get_to(e, "minor", dev.minor);
+          get_opt(e, "fileMode", dev.file_mode);
+          get_opt(e, "uid", dev.uid);
+          get_opt(e, "gid", dev.gid);
+          s.linux.devices.push_back(std::move(dev));
+        }
+      if (auto sc = l->find("seccomp"); sc != l->end() && sc->is_object()) s.linux.seccomp = parse_seccomp(*sc);
     }
   } catch (const json::exception& e) {
     return fail(Error::invalid(std::string("invalid OCI config: ") + e.what()));

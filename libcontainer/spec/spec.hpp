@@ -49,7 +49,17 @@ struct ThrottleDevice {
   int64_t major = 0, minor = 0;
   uint64_t rate = 0;
 };
+// A device cgroup rule (linux.resources.devices): allow or deny access
+// ("rwm" letters) to a type ("a" all, "b" block, "c" char) and numbers
+// (absent = any, "*").
+struct DeviceRule {
+  bool allow = false;
+  std::string type = "a";
+  std::optional<int64_t> major, minor;
+  std::string access = "rwm";
+};
 struct Resources {
+  std::vector<DeviceRule> devices;  // in order; later rules win
   std::optional<int64_t> memory_limit, memory_swap;
   std::optional<uint64_t> cpu_shares;
   std::optional<int64_t> cpu_quota;
@@ -59,8 +69,37 @@ struct Resources {
   std::optional<uint16_t> blkio_weight;
   std::vector<ThrottleDevice> read_bps, write_bps, read_iops, write_iops;
 };
+// A device node made in the container's /dev (linux.devices).
+struct Device {
+  std::string path;  // inside the container, e.g. /dev/fuse
+  std::string type;  // "c", "b", "u" or "p"
+  int64_t major = 0, minor = 0;
+  std::optional<uint32_t> file_mode;  // permission bits; absent = 0666
+  std::optional<uint32_t> uid, gid;
+};
+// linux.seccomp as the OCI runtime spec has it.
+struct SeccompArg {
+  uint32_t index = 0;
+  uint64_t value = 0, value_two = 0;
+  std::string op;  // SCMP_CMP_NE, SCMP_CMP_LT, ..., SCMP_CMP_MASKED_EQ
+};
+struct SeccompSyscall {
+  std::vector<std::string> names;
+  std::string action;  // SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...
+  std::optional<uint32_t> errno_ret;
+  std::vector<SeccompArg> args;
+};
+struct Seccomp {
+  std::string default_action;
+  std::optional<uint32_t> default_errno_ret;
+  std::vector<std::string> architectures;  // SCMP_ARCH_X86_64, ...
+  std::vector<std::string> flags;
+  std::vector<SeccompSyscall> syscalls;
+};
 struct Linux {
   std::vector<Namespace> namespaces;
+  std::vector<Device> devices;
+  std::optional<Seccomp> seccomp;
   std::vector<std::string> masked_paths, readonly_paths;
   std::string cgroups_path;
   Resources resources;

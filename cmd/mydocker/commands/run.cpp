@@ -75,6 +75,9 @@ void add_flags(CLI::App* c, RunOptions& f, bool is_run) {
       ->allow_extra_args(false);
   c->add_option("--device-write-iops", f.device_write_iops, "Limit write rate (IO per second) to a device")
       ->allow_extra_args(false);
+  c->add_option("--device", f.devices, "Add a host device to the container")->allow_extra_args(false);
+  c->add_option("--device-cgroup-rule", f.device_cgroup_rules, "Add a rule to the cgroup allowed devices list")
+      ->allow_extra_args(false);
   c->add_option("--cpuset-cpus", f.cpuset_cpus, "CPUs in which to allow execution (0-3, 0,1)");
   c->add_option("--cpuset-mems", f.cpuset_mems, "MEMs in which to allow execution (0-3, 0,1)");
   c->add_option("--pids-limit", f.pids_limit, "Tune container pids limit (set -1 for unlimited)");
@@ -166,7 +169,9 @@ int do_run(Context& ctx, RunOptions& f, const std::vector<std::string>& rest, bo
   if (!body) return flag_error(ctx.command_path, body.error().message);
 
   auto& c = ctx.connect();
-  auto id = create_container(c, f, image, body->dump());
+  // Invalid UTF-8 in a flag (a label, an env value) becomes U+FFFD, as
+  // docker's Go client sends it; dump() would throw and abort the CLI.
+  auto id = create_container(c, f, image, body->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   // docker create reports like other commands (status 1); run says "mydocker: ..." and 125.
   if (!id) return is_run ? run_error(cmd_name, id.error(), true) : print_daemon_error(id.error());
   if (!is_run) {

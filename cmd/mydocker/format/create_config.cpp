@@ -3,7 +3,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <cerrno>
+#include <cstring>
+#include <iterator>
 #include <map>
+#include <regex>
 
 namespace mydocker::cli::format {
 
@@ -19,7 +23,9 @@ std::string lower(std::string s) {
 // Go marshals maps with sorted keys: copy a (sorted) json object in order.
 ojson sorted(const json& j) {
   ojson o = ojson::object();
-  for (auto& [k, v] : j.items()) o[k] = ojson::parse(v.dump());
+  // dump() with replace: a label value with invalid UTF-8 must not throw
+  // (docker's Go client sends U+FFFD for it).
+  for (auto& [k, v] : j.items()) o[k] = ojson::parse(v.dump(-1, ' ', false, json::error_handler_t::replace));
   return o;
 }
 
@@ -247,6 +253,76 @@ Result<ojson> throttle_devices(const std::vector<std::string>& specs, bool iops,
   return out;
 }
 
+namespace {
+bool device_mode(const std::string& m) {
+  if (m.empty() || m.size() > 3) return false;
+  for (char c : m)
+    if (c != 'r' && c != 'w' && c != 'm') return false;
+  return true;
+}
+}  // namespace
+
+Result<ojson> device_mappings(const std::vector<std::string>& specs) {
+  ojson out = ojson::array();
+  for (const auto& spec : specs) {
+    std::vector<std::string> parts;
+    for (size_t pos = 0;;) {
+      size_t colon = spec.find(':', pos);
+      parts.push_back(spec.substr(pos, colon - pos));
+      if (colon == std::string::npos) break;
+      pos = colon + 1;
+    }
+    std::string host = parts[0], inside = parts[0], mode = "rwm";
+    if (parts.size() == 2) {
+      if (device_mode(parts[1])) mode = parts[1];
+      else inside = parts[1];
+    } else if (parts.size() == 3) {
+      if (!device_mode(parts[2])) return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--device\" flag: invalid device mode: " + parts[2]));
+      inside = parts[1];
+      mode = parts[2];
+    } else if (parts.size() > 3) {
+      return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--device\" flag: bad format for path: " + spec));
+    }
+    if (inside.empty() || inside.front() != '/')
+      return fail(Error::invalid("invalid argument \"" + spec + "\" for \"--device\" flag: " + inside + " is not an absolute path"));
+    out.push_back({{"PathOnHost", host}, {"PathInContainer", inside}, {"CgroupPermissions", mode}});
+  }
+  return out;
+}
+
+Result<void> check_device_cgroup_rules(const std::vector<std::string>& rules) {
+  static const std::regex kRule(R"(^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$)");
+  for (const auto& r : rules)
+    if (!std::regex_match(r, kRule))
+      return fail(Error::invalid("invalid argument \"" + r + "\" for \"--device-cgroup-rule\" flag: invalid device cgroup format '" + r + "'"));
+  return {};
+}
+
+Result<std::vector<std::string>> security_opts_for_wire(const std::vector<std::string>& opts) {
+  std::vector<std::string> out;
+  for (const auto& o : opts) {
+    size_t sep = o.find('=');
+    if (sep == std::string::npos) sep = o.find(':');
+    const std::string key = sep == std::string::npos ? o : o.substr(0, sep);
+    const std::string value = sep == std::string::npos ? "" : o.substr(sep + 1);
+    if (key != "seccomp" || value == "unconfined" || value == "builtin" || value.empty()) {
+      out.push_back(o);
+      continue;
+    }
+    std::ifstream in(value);
+    if (!in) return fail(Error::invalid("opening seccomp profile (" + value + ") failed: " + std::strerror(errno)));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Compact, as docker sends it; a file that is not JSON goes as it is
+    // and the daemon names the error.
+    try {
+      text = json::parse(text).dump();
+    } catch (const json::exception&) {
+    }
+    out.push_back("seccomp=" + text);
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> build_env(const RunOptions& o, const char* (*getenv_fn)(const char*)) {
   auto lookup = [&](const std::string& k) -> const char* {
     return getenv_fn ? getenv_fn(k.c_str()) : std::getenv(k.c_str());
@@ -370,7 +446,8 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   hc["Privileged"] = o.privileged;
   hc["PublishAllPorts"] = o.publish_all;
   hc["ReadonlyRootfs"] = o.read_only;
-  hc["SecurityOpt"] = strings_or_null(o.security_opt);
+  TRY_ASSIGN(auto security_opts, security_opts_for_wire(o.security_opt));
+  hc["SecurityOpt"] = strings_or_null(security_opts);
   if (!o.tmpfs.empty()) {
     json t = json::object();
     for (const auto& m : o.tmpfs) {
@@ -399,8 +476,9 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   hc["CpuRealtimeRuntime"] = 0;
   hc["CpusetCpus"] = o.cpuset_cpus;
   hc["CpusetMems"] = o.cpuset_mems;
-  hc["Devices"] = ojson::array();
-  hc["DeviceCgroupRules"] = nullptr;
+  TRY_ASSIGN(hc["Devices"], device_mappings(o.devices));
+  TRY_VOID(check_device_cgroup_rules(o.device_cgroup_rules));
+  hc["DeviceCgroupRules"] = strings_or_null(o.device_cgroup_rules);
   hc["DeviceRequests"] = nullptr;
   hc["MemoryReservation"] = reservation;
   hc["MemorySwap"] = swap;

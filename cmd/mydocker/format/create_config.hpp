@@ -24,7 +24,8 @@ struct RunOptions {
   int stop_timeout = -1;
   unsigned console_rows = 0, console_cols = 0;
   std::vector<std::string> env, env_files, labels, publish, expose, volumes, mounts, tmpfs, dns, dns_search, dns_options,
-      add_host, volumes_from, links, network_aliases, extra_networks, cap_add, cap_drop, security_opt, group_add;
+      add_host, volumes_from, links, network_aliases, extra_networks, cap_add, cap_drop, security_opt, group_add,
+      devices, device_cgroup_rules;
 };
 
 // "64m" → 67108864, as go-units RAMInBytes; InvalidParameter otherwise.
@@ -42,6 +43,14 @@ Result<int64_t> nano_cpus_of(const std::string& cpus);
 // --device-read-bps and friends ("/dev/sda:1mb"; iops: a plain number) as
 // HostConfig's [{"Path":..,"Rate":..}]; flag names the option in errors.
 Result<nlohmann::ordered_json> throttle_devices(const std::vector<std::string>& specs, bool iops, const char* flag);
+
+// --device "/dev/x[:/dev/y][:rwm]" as HostConfig's Devices entries.
+Result<nlohmann::ordered_json> device_mappings(const std::vector<std::string>& specs);
+// --device-cgroup-rule "c 1:3 rwm", checked as docker checks it.
+Result<void> check_device_cgroup_rules(const std::vector<std::string>& rules);
+// --security-opt as docker sends it: seccomp=<file> becomes
+// seccomp=<the file's JSON>, read here on the client.
+Result<std::vector<std::string>> security_opts_for_wire(const std::vector<std::string>& opts);
 
 // The full create body; image and command as given on the command line.
 Result<nlohmann::ordered_json> container_create_body(const RunOptions& o, const std::string& image,
