@@ -426,6 +426,7 @@ Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOpti
   s.process.env = opt.env;
   s.process.cwd = opt.cwd.empty() ? container.process.cwd : opt.cwd;
   s.process.terminal = opt.tty;
+  if (opt.capabilities) s.process.capabilities = {*opt.capabilities, *opt.capabilities, *opt.capabilities, {}, {}};
   s.linux.seccomp = container.linux.seccomp;
   const auto user = container.annotations.find("org.mydocker.user");
   if (!opt.user.empty()) s.annotations["org.mydocker.user"] = opt.user;

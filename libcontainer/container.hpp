@@ -3,6 +3,7 @@
 // and clean up after it. Knows nothing of the daemon.
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,8 @@ struct ExecOptions {
   bool tty = false;
   Stdio stdio;
   std::string seccomp_cache_dir;  // as in StartOptions
+  // exec --privileged: these capabilities instead of the container's.
+  std::optional<std::vector<std::string>> capabilities;
 };
 // The caller becomes the parent; its later children are born in the
 // container's PID namespace.

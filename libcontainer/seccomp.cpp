@@ -1,13 +1,13 @@
 #include "libcontainer/seccomp.hpp"
 
 #include <linux/seccomp.h>
-#include <openssl/evp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -165,40 +165,45 @@ Result<FilterCtx> new_filter(const spec::Seccomp& p) {
   return ctx;
 }
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
-
 // The same profile compiles to other code with another libseccomp (its
 // syscall tables) or on another architecture: both are part of the key.
-std::string cache_key(const spec::Seccomp& p) {
+std::string cache_key_text(const spec::Seccomp& p) {
   spec::Spec only;  // spec.cpp's serialization, so the key follows the OCI fields
   only.linux.seccomp = p;
   const scmp_version* v = seccomp_version();
-  std::string text = "mydocker-seccomp-v1\n" + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
-                     std::to_string(v->micro) + "\n" + std::to_string(seccomp_arch_native()) + "\n" +
-                     spec::serialize(only);
-  return sha256_hex(text);
+  return "mydocker-seccomp-v2\n" + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+         std::to_string(v->micro) + "\n" + std::to_string(seccomp_arch_native()) + "\n" + spec::serialize(only);
 }
 
-// A file of whole instructions, as many as the kernel takes; anything else
-// is ignored and recompiled.
-std::optional<std::vector<sock_filter>> read_cached(const std::string& path) {
+// FNV-1a names the file; the file holds the whole key text before the
+// code, and a hit needs the text to match, so two profiles never share a
+// program. (No OpenSSL here: the shim would load libcrypto for it.)
+std::string file_name_of(std::string_view key) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+// [key length: 8 bytes][key][whole instructions]; anything else is
+// ignored and recompiled.
+std::optional<std::vector<sock_filter>> read_cached(const std::string& path, const std::string& key) {
   auto bytes = fs::read_file(path);
-  if (!bytes || bytes->empty() || bytes->size() % sizeof(sock_filter) != 0 ||
-      bytes->size() / sizeof(sock_filter) > BPF_MAXINSNS)
+  uint64_t key_len = 0;
+  if (!bytes || bytes->size() < sizeof key_len) return std::nullopt;
+  std::memcpy(&key_len, bytes->data(), sizeof key_len);
+  if (key_len != key.size() || bytes->size() < sizeof key_len + key_len ||
+      bytes->compare(sizeof key_len, key_len, key) != 0)
     return std::nullopt;
-  std::vector<sock_filter> code(bytes->size() / sizeof(sock_filter));
-  std::memcpy(code.data(), bytes->data(), bytes->size());
+  const size_t code_bytes = bytes->size() - sizeof key_len - key_len;
+  if (code_bytes == 0 || code_bytes % sizeof(sock_filter) != 0 || code_bytes / sizeof(sock_filter) > BPF_MAXINSNS)
+    return std::nullopt;
+  std::vector<sock_filter> code(code_bytes / sizeof(sock_filter));
+  std::memcpy(code.data(), bytes->data() + sizeof key_len + key_len, code_bytes);
   return code;
 }
 
@@ -217,14 +222,17 @@ Result<SeccompFilter> compile_seccomp(const spec::Seccomp& profile) {
 Result<SeccompFilter> compile_seccomp_cached(const spec::Seccomp& profile, const std::string& cache_dir) {
   if (cache_dir.empty()) return compile_seccomp(profile);
   TRY_ASSIGN(unsigned flags, parse_flags(profile.flags));
-  const std::string path = cache_dir + "/" + cache_key(profile) + ".bpf";
-  if (auto code = read_cached(path)) return SeccompFilter(std::move(*code), flags);
+  const std::string key = cache_key_text(profile);
+  const std::string path = cache_dir + "/" + file_name_of(key) + ".bpf";
+  if (auto code = read_cached(path, key)) return SeccompFilter(std::move(*code), flags);
   TRY_ASSIGN(SeccompFilter filter, compile_seccomp(profile));
   // Best effort: without the file the next start compiles again.
   const auto& code = filter.code();
-  if (fs::mkdir_all(cache_dir, 0700))
-    (void)fs::write_file_atomic(
-        path, std::string_view(reinterpret_cast<const char*>(code.data()), code.size() * sizeof(sock_filter)), 0600);
+  const uint64_t key_len = key.size();
+  std::string file(reinterpret_cast<const char*>(&key_len), sizeof key_len);
+  file += key;
+  file.append(reinterpret_cast<const char*>(code.data()), code.size() * sizeof(sock_filter));
+  if (fs::mkdir_all(cache_dir, 0700)) (void)fs::write_file_atomic(path, file, 0600);
   return filter;
 }
 

@@ -34,6 +34,8 @@ Result<std::unique_ptr<ExecSession>> start_exec(const libcontainer::spec::Spec& 
   opt.env = r.value("env", std::vector<std::string>{});
   opt.cwd = r.value("cwd", "");
   opt.user = r.value("user", "");
+  if (auto caps = r.find("capabilities"); caps != r.end() && caps->is_array())
+    opt.capabilities = caps->get<std::vector<std::string>>();
   opt.tty = s->tty;
   opt.stdio = stdio.child_stdio();
   opt.seccomp_cache_dir = seccomp_cache_dir(bundle);

@@ -70,6 +70,7 @@ struct ExecConfig {
   std::vector<std::string> cmd, env;
   std::string user, workdir;
   bool tty = false, attach_stdin = false, attach_stdout = false, attach_stderr = false;
+  bool privileged = false;  // every capability the daemon holds, as Docker's exec --privileged
   bool started = false, running = false;
   std::optional<int> exit_code;
   pid_t pid = 0;

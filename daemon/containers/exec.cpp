@@ -5,6 +5,8 @@
 #include "common/shim_control.hpp"
 #include "daemon/containers/config_merge.hpp"
 #include "daemon/containers/container_service.hpp"
+#include "daemon/security/capabilities.hpp"
+#include "libcontainer/capabilities.hpp"
 
 namespace mydocker::daemon::containers {
 
@@ -20,8 +22,10 @@ Result<std::string> ContainerService::exec_create(const std::string& name, const
   ExecConfig e;
   e.cmd = strings_of(body.value("Cmd", json()));
   if (e.cmd.empty()) return fail(Error::invalid("No exec command specified"));
-  if (body.value("Privileged", false))
-    return fail(Error::invalid("privileged exec is not supported yet: mydocker has no privileged mode"));
+  if (auto p = body.find("Privileged"); p != body.end() && !p->is_null()) {
+    if (!p->is_boolean()) return fail(Error::invalid("Privileged must be a boolean"));
+    e.privileged = p->get<bool>();
+  }
   e.env = strings_of(body.value("Env", json()));
   e.user = body.value("User", "");
   e.workdir = body.value("WorkingDir", "");
@@ -86,6 +90,8 @@ Result<void> ContainerService::exec_start(const std::string& id, UniqueFd client
                {"user", e.user},
                {"tty", e.tty},
                {"stdin", e.attach_stdin && client.valid()}};
+    // The container's seccomp filter still applies, as in Docker.
+    if (e.privileged) request["capabilities"] = libcontainer::capability_names(security::held_capabilities());
   }
   auto reply = shim_control::send(paths_.bundle_dir(e.container_id), "exec " + shim_control::to_hex(request.dump()) + "\n",
                                   client.get());

@@ -220,6 +220,22 @@ def test_exec_keeps_the_containers_confinement(daemon):
         daemon.cli("rm", "-f", cid)
 
 
+def test_exec_privileged_gets_every_held_capability_under_the_filter(daemon):
+    with open("/proc/self/status") as f:
+        held = status_field(f.read(), "CapBnd")
+    cid = daemon.cli("run", "-d", "busybox", "sleep", "60", check=True).stdout.strip()
+    try:
+        for cli in (daemon.cli, daemon.docker):
+            out = cli("exec", "--privileged", cid, "grep", "-E", "^(Seccomp|CapEff):", "/proc/self/status",
+                      check=True).stdout
+            assert status_field(out, "CapEff") == held, out
+            assert status_field(out, "Seccomp") == "2", out
+        out = daemon.cli("exec", cid, "grep", "CapEff:", "/proc/self/status", check=True).stdout
+        assert status_field(out, "CapEff") == "00000000a80425fb", out
+    finally:
+        daemon.cli("rm", "-f", cid)
+
+
 def test_info_lists_seccomp(daemon):
     info = json.loads(daemon.api("GET", "/info")[1])
     assert "name=seccomp,profile=builtin" in info["SecurityOptions"]
