@@ -252,3 +252,41 @@ def test_cgroup_filesystem_shows_the_containers_own_cgroup_read_only(daemon):
         lines = out.split("\n")
         assert lines[0] == str(64 << 20), out
         assert "/sys/fs/cgroup/cpu/cpu.shares" in out and "Read-only file system" in out and "rc=1" in out, out
+
+
+def test_socket_is_for_its_group_only(request):
+    """0660 root:<group>: a user outside the group gets docker's permission
+    message (with a hint) from our CLI; one inside it is served."""
+    import grp
+    from conftest import Daemon
+    bindir = os.path.abspath(request.config.getoption("--bindir"))
+    root = tempfile.mkdtemp(prefix="mdk", dir="/tmp")
+    os.chmod(root, 0o711)  # let other users reach the socket
+    nogroup = grp.getgrnam("nogroup").gr_gid
+    d = Daemon(bindir, root, ["--group", "nogroup"])
+    try:
+        d.start()
+        st = os.stat(d.sock)
+        assert (st.st_mode & 0o777, st.st_uid, st.st_gid) == (0o660, 0, nogroup)
+        as_user = ["setpriv", "--reuid=65534", "--regid=4321", "--clear-groups"]
+        p = subprocess.run(as_user + [os.path.join(bindir, "mydocker"), "-H", d.host, "version", "--format",
+                                      "{{.Server.Version}}"], capture_output=True, text=True)
+        assert p.returncode != 0 and "permission denied while trying to connect" in p.stderr, p.stderr
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=4321", "--groups=%d" % nogroup,
+                            os.path.join(bindir, "mydocker"), "-H", d.host, "version", "--format",
+                            "{{.Server.Version}}"], capture_output=True, text=True)
+        assert p.returncode == 0 and p.stdout.strip(), p.stderr
+    finally:
+        d.stop()
+        subprocess.run(["ip", "link", "del", d.bridge], capture_output=True)
+        subprocess.run(["nft", "delete", "table", "ip", d.nft_table], capture_output=True)
+        import shutil
+        shutil.rmtree(root, ignore_errors=True)
+    # A group that does not exist, named explicitly, is an error.
+    root2 = tempfile.mkdtemp(prefix="mdk", dir="/tmp")
+    p = subprocess.run([os.path.join(bindir, "mydockerd"), "-H", "unix://%s/s.sock" % root2, "--data-root", root2 + "/d",
+                        "--exec-root", root2 + "/e", "--group", "no-such-group-mdk"], capture_output=True, text=True,
+                       timeout=20)
+    import shutil
+    shutil.rmtree(root2, ignore_errors=True)
+    assert p.returncode != 0 and "group no-such-group-mdk not found" in (p.stdout + p.stderr)

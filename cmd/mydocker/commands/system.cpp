@@ -9,6 +9,7 @@
 #include "common/time.hpp"
 #include "format/rows.hpp"
 #include "format/tabwriter.hpp"
+#include "format/template.hpp"
 #include "format/volume_rows.hpp"
 
 namespace mydocker::cli {
@@ -34,6 +35,35 @@ std::string bytes_size(double b) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.4g%s", b, kUnits[i]);
   return buf;
+}
+
+// version --format: the template runs on {"Client": ..., "Server": ...}
+// as docker's does; the server part is null when the daemon is not reached.
+void print_version_format(Context& ctx, const std::string& text) {
+  auto& c = ctx.connect();
+  auto v = get_json(c, "/version");
+  auto tmpl = format::Template::parse(format::expand_format_escapes(text));
+  if (!tmpl) {
+    std::cerr << tmpl.error().message << "\n";
+    ctx.exit_code = 64;
+    return;
+  }
+  nlohmann::ordered_json data = {
+      {"Client", {{"Version", kClientVersion}, {"ApiVersion", c.api_version()}, {"DefaultAPIVersion", kClientApiVersion},
+                  {"Os", "linux"}, {"Arch", "amd64"}, {"Context", "default"}}},
+      {"Server", v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr)}};
+  auto out = tmpl->execute(data);
+  // Without a server, only the daemon's error matters (a template that
+  // reads .Server cannot run then).
+  if (out) std::cout << *out << "\n";
+  if (!v) {
+    ctx.exit_code = print_daemon_error(v.error());
+    return;
+  }
+  if (!out) {
+    std::cerr << out.error().message << "\n";
+    ctx.exit_code = 1;
+  }
 }
 
 void print_version(Context& ctx) {
@@ -201,7 +231,8 @@ void add_system_commands(CLI::App& root, Context& ctx) {
   auto format = std::make_shared<std::string>();
   CLI::App* v = root.add_subcommand("version", "Show the Docker version information");
   v->add_option("-f,--format", *format, "Format output using a custom template");
-  v->callback([&ctx] { print_version(ctx); });
+  // The callback owns the flag's storage: CLI11 writes into it at parse time.
+  v->callback([&ctx, format] { format->empty() ? print_version(ctx) : print_version_format(ctx, *format); });
   CLI::App* i = root.add_subcommand("info", "Display system-wide information");
   i->callback([&ctx] { print_info(ctx); });
 }
