@@ -310,6 +310,7 @@ void become_user(const ChildPlan& p) {
   static const char kZero[] = "0";
   for (int i = 0; i < p.n_cgroup_fds; ++i)
     if (::write(p.cgroup_fds[i], kZero, 1) != 1) die(p, ChildStep::Cgroup, errno);
+  if (p.unshare_cgroup_ns && ::unshare(CLONE_NEWCGROUP) != 0) die(p, ChildStep::Cgroup, errno, "cgroup namespace");
   for (int i = 0; i < p.n_setns; ++i)
     if (::setns(p.setns[i].fd, p.setns[i].nstype) != 0) die(p, ChildStep::Setns, errno);
   setup_stdio(p);

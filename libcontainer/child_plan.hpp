@@ -70,6 +70,9 @@ struct ChildPlan {
   int error_fd = -1;
   const int* cgroup_fds = nullptr;
   int n_cgroup_fds = 0;
+  // A new cgroup namespace, entered after joining the cgroup (not at
+  // clone()): the container's own cgroup becomes the namespace's root.
+  bool unshare_cgroup_ns = false;
   const SetnsStep* setns = nullptr;
   int n_setns = 0;
   const char* hostname = nullptr;  // null: keep (no new UTS namespace)

@@ -398,6 +398,10 @@ const char* proc_ns_name(const std::string& type) {
 Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
   PlanStorage st;
   TRY_ASSIGN(int flags, plan_namespaces(s, st));
+  if (flags & CLONE_NEWCGROUP) {
+    flags &= ~CLONE_NEWCGROUP;
+    st.plan.unshare_cgroup_ns = true;
+  }
   (void)last_capability();  // read /proc before clone, not in the child
   TRY_VOID(build_plan(s, opt, flags, st));
 

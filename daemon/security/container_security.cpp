@@ -6,6 +6,7 @@
 #include "daemon/security/devices.hpp"
 #include "daemon/security/seccomp_profile.hpp"
 #include "daemon/security/security_opts.hpp"
+#include "libcontainer/cgroups/cgroup.hpp"
 
 namespace mydocker::daemon::security {
 
@@ -32,6 +33,46 @@ void make_writable(spec::Spec& s, bool sysfs) {
   for (auto& m : s.mounts)
     if ((sysfs && m.type == "sysfs") || m.type == "cgroup") std::erase(m.options, std::string("ro"));
 }
+
+// HostConfig.MaskedPaths / ReadonlyPaths replace the defaults when given
+// (docker-py and the API allow it); each must be an absolute path.
+Result<std::optional<std::vector<std::string>>> path_list(const nlohmann::json& hc, const char* key) {
+  auto it = hc.find(key);
+  if (it == hc.end() || it->is_null()) return std::optional<std::vector<std::string>>{};
+  std::vector<std::string> out;
+  if (!it->is_array()) return fail(Error::invalid("HostConfig." + std::string(key) + " must be a list of paths"));
+  for (const auto& p : *it) {
+    if (!p.is_string() || p.get<std::string>().empty() || p.get<std::string>().front() != '/')
+      return fail(Error::invalid("HostConfig." + std::string(key) + ": " + p.dump() + " is not an absolute path"));
+    out.push_back(p.get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
+// --cgroupns: "" (the host's default: host on cgroup v1, private on v2),
+// "host" or "private". A private namespace is entered by the child after it
+// joined its cgroup, so that cgroup is the namespace's root.
+Result<void> apply_cgroupns(spec::Spec& s, const nlohmann::json& hc, bool cgroup_v2) {
+  const std::string mode = hc.contains("CgroupnsMode") && hc["CgroupnsMode"].is_string() ? hc["CgroupnsMode"].get<std::string>() : "";
+  if (hc.contains("CgroupnsMode") && !hc["CgroupnsMode"].is_null() && !hc["CgroupnsMode"].is_string())
+    return fail(Error::invalid("HostConfig.CgroupnsMode must be a string"));
+  if (mode != "" && mode != "host" && mode != "private")
+    return fail(Error::invalid("invalid cgroup namespace mode: " + mode));
+  std::erase_if(s.linux.namespaces, [](const spec::Namespace& n) { return n.type == "cgroup"; });
+  if (mode == "private" || (mode.empty() && cgroup_v2)) s.linux.namespaces.push_back({"cgroup", ""});
+  return {};
+}
+
+// User namespaces are not there yet: only the host's is accepted.
+Result<void> check_userns(const nlohmann::json& hc) {
+  auto it = hc.find("UsernsMode");
+  if (it == hc.end() || it->is_null()) return {};
+  if (!it->is_string()) return fail(Error::invalid("HostConfig.UsernsMode must be a string"));
+  const std::string mode = it->get<std::string>();
+  if (mode.empty() || mode == "host") return {};
+  return fail(Error::invalid("invalid --userns mode \"" + mode +
+                             "\": user namespaces are not supported by this daemon yet (only \"host\")"));
+}
 }  // namespace
 
 Result<void> validate_security(const nlohmann::json& hc, uint64_t held) {
@@ -49,10 +90,16 @@ Result<void> apply_security(spec::Spec& s, const nlohmann::json& hc, uint64_t he
   s.linux.devices = std::move(devices.nodes);
   s.linux.resources.devices = std::move(devices.rules);
   TRY_ASSIGN(s.linux.seccomp, seccomp_of(opts, privileged, caps));
+  TRY_ASSIGN(auto masked, path_list(hc, "MaskedPaths"));
+  TRY_ASSIGN(auto readonly, path_list(hc, "ReadonlyPaths"));
+  if (masked) s.linux.masked_paths = std::move(*masked);
+  if (readonly) s.linux.readonly_paths = std::move(*readonly);
   if (privileged || opts.unconfined_system_paths) {
     s.linux.masked_paths.clear();
     s.linux.readonly_paths.clear();
   }
+  TRY_VOID(check_userns(hc));
+  TRY_VOID(apply_cgroupns(s, hc, libcontainer::cgroups::detect_version() == libcontainer::cgroups::Version::V2));
   if (privileged || opts.writable_cgroups) make_writable(s, privileged);
   return {};
 }

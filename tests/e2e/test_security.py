@@ -290,3 +290,41 @@ def test_socket_is_for_its_group_only(request):
     import shutil
     shutil.rmtree(root2, ignore_errors=True)
     assert p.returncode != 0 and "group no-such-group-mdk not found" in (p.stdout + p.stderr)
+
+
+def test_cgroup_namespace_private_and_host(daemon):
+    for cli in (daemon.cli, daemon.docker):
+        code, out = sh(cli, "--cgroupns", "private", script="grep memory /proc/self/cgroup; readlink /proc/self/ns/cgroup")
+        assert code == 0 and out.split("\n")[0].endswith(":memory:/"), out
+        assert out.split("\n")[1] != os.readlink("/proc/self/ns/cgroup"), out
+        # The host's default on cgroup v1: the host's namespace, the full path.
+        code, out = sh(cli, script="grep memory /proc/self/cgroup; readlink /proc/self/ns/cgroup")
+        assert code == 0 and ":memory:/mydocker/" in out, out
+        assert out.split("\n")[1] == os.readlink("/proc/self/ns/cgroup"), out
+        p = cli("run", "--rm", "--cgroupns", "bogus", "busybox", "true")
+        assert p.returncode == 125 and "--cgroupns: invalid CGROUP mode" in p.stderr, p.stderr
+        p = cli("run", "--rm", "--userns", "remapped", "busybox", "true")
+        assert p.returncode == 125 and "--userns: invalid USER mode" in p.stderr, p.stderr
+    # The daemon checks the API body too.
+    for hc, message in (({"CgroupnsMode": "bogus"}, "invalid cgroup namespace mode: bogus"),
+                        ({"UsernsMode": "remapped"}, 'invalid --userns mode "remapped"')):
+        status, body = daemon.api("POST", "/containers/create", {"Image": "busybox", "HostConfig": hc})
+        assert status == 400 and message in json.loads(body)["message"], body
+
+
+def test_masked_and_readonly_paths_from_the_api(daemon):
+    body = {"Image": "busybox", "Cmd": ["sh", "-c", "cat /etc/hostname | wc -c; echo x > /tmp/ro/f; echo rc=$?"],
+            "HostConfig": {"MaskedPaths": ["/etc/hostname"], "ReadonlyPaths": ["/tmp/ro"],
+                           "Tmpfs": {"/tmp/ro": ""}}}
+    status, created = daemon.api("POST", "/containers/create", body)
+    assert status == 201, created
+    cid = json.loads(created)["Id"]
+    try:
+        daemon.cli("start", "-a", cid)
+        out = daemon.cli("logs", cid).stdout + daemon.cli("logs", cid).stderr
+        assert out.startswith("0\n") and "Read-only file system" in out, out
+    finally:
+        daemon.cli("rm", "-f", cid)
+    status, body = daemon.api("POST", "/containers/create",
+                              {"Image": "busybox", "HostConfig": {"MaskedPaths": ["relative/path"]}})
+    assert status == 400 and "relative/path" in json.loads(body)["message"]

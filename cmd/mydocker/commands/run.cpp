@@ -92,6 +92,8 @@ void add_flags(CLI::App* c, RunOptions& f, bool is_run) {
   c->add_option("--pid", f.pid_mode, "PID namespace to use");
   c->add_option("--ipc", f.ipc_mode, "IPC mode to use");
   c->add_option("--uts", f.uts_mode, "UTS namespace to use");
+  c->add_option("--cgroupns", f.cgroupns, "Cgroup namespace to use (host|private)");
+  c->add_option("--userns", f.userns, "User namespace to use");
   c->add_flag("--privileged", f.privileged, "Give extended privileges to this container");
   c->add_flag("--read-only", f.read_only, "Mount the container's root filesystem as read only");
   c->set_help_flag("--help", "Print usage");

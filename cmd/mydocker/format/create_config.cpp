@@ -432,7 +432,11 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
   hc["ConsoleSize"] = {o.console_rows, o.console_cols};
   hc["CapAdd"] = strings_or_null(o.cap_add);
   hc["CapDrop"] = strings_or_null(o.cap_drop);
-  hc["CgroupnsMode"] = "";
+  // Checked here as docker's CLI checks them, with its words.
+  if (!o.cgroupns.empty() && o.cgroupns != "host" && o.cgroupns != "private")
+    return fail(Error::invalid("--cgroupns: invalid CGROUP mode"));
+  if (!o.userns.empty() && o.userns != "host") return fail(Error::invalid("--userns: invalid USER mode"));
+  hc["CgroupnsMode"] = o.cgroupns;
   hc["Dns"] = o.dns;
   hc["DnsOptions"] = o.dns_options;
   hc["DnsSearch"] = o.dns_search;
@@ -457,7 +461,7 @@ Result<ojson> container_create_body(const RunOptions& o, const std::string& imag
     hc["Tmpfs"] = sorted(t);
   }
   hc["UTSMode"] = o.uts_mode;
-  hc["UsernsMode"] = "";
+  hc["UsernsMode"] = o.userns;
   hc["ShmSize"] = shm;
   hc["Isolation"] = "";
   hc["CpuShares"] = o.cpu_shares;

@@ -15,7 +15,8 @@ struct RunOptions {
   bool detach = false, rm = false, interactive = false, tty = false, privileged = false, read_only = false;
   bool publish_all = false;
   std::string name, workdir, user, entrypoint, hostname, network, memory, memory_swap, memory_reservation, cpus,
-      cpuset_cpus, cpuset_mems, restart, stop_signal, detach_keys, pid_mode, ipc_mode, uts_mode, shm_size, ip, mac_address;
+      cpuset_cpus, cpuset_mems, restart, stop_signal, detach_keys, pid_mode, ipc_mode, uts_mode, shm_size, ip, mac_address,
+      cgroupns, userns;
   std::string pull = "missing", platform;  // --pull always|missing|never, --platform os/arch[/variant]
   bool entrypoint_set = false;
   int64_t cpu_shares = 0, pids_limit = 0, cpu_period = 0, cpu_quota = 0;
