@@ -1,5 +1,6 @@
 #include "libcontainer/seccomp.hpp"
 
+#include <dirent.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -189,6 +190,17 @@ std::string file_name_of(std::string_view key) {
   return out;
 }
 
+constexpr int kMaxCachedFilters = 64;
+
+int cached_files(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return 0;
+  int n = 0;
+  while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
+  ::closedir(d);
+  return n;
+}
+
 // [key length: 8 bytes][key][whole instructions]; anything else is
 // ignored and recompiled.
 std::optional<std::vector<sock_filter>> read_cached(const std::string& path, const std::string& key) {
@@ -232,7 +244,11 @@ Result<SeccompFilter> compile_seccomp_cached(const spec::Seccomp& profile, const
   std::string file(reinterpret_cast<const char*>(&key_len), sizeof key_len);
   file += key;
   file.append(reinterpret_cast<const char*>(code.data()), code.size() * sizeof(sock_filter));
-  if (fs::mkdir_all(cache_dir, 0700)) (void)fs::write_file_atomic(path, file, 0600);
+  // Profiles come from clients: a bounded number of files, so a stream of
+  // distinct custom profiles cannot fill the exec root (misses past the
+  // bound just compile).
+  if (fs::mkdir_all(cache_dir, 0700) && cached_files(cache_dir) < kMaxCachedFilters)
+    (void)fs::write_file_atomic(path, file, 0600);
   return filter;
 }
 

@@ -339,4 +339,16 @@ TEST(SeccompCache, AFileForAnotherProfileIsNotUsed) {
   EXPECT_EQ(std::memcmp(again->code().data(), expected->code().data(), again->code().size() * sizeof(sock_filter)), 0);
 }
 
+// Clients choose profiles: the cache stops growing at its bound, and a
+// profile past it still compiles and works.
+TEST(SeccompCache, StopsGrowingAtItsBound) {
+  TempDir dir;
+  const std::string cache = dir.path() + "/seccomp";
+  for (int i = 0; i < 70; ++i) {
+    auto f = lc::compile_seccomp_cached(deny({"mkdir"}, uint32_t(i + 1)), cache);
+    ASSERT_TRUE(f) << f.error().message;
+  }
+  EXPECT_EQ(count_files(cache), 64);
+}
+
 }  // namespace
