@@ -174,3 +174,16 @@ def vfs_daemon(request):
     d = start_daemon_with_busybox(request, ["--storage-driver", "vfs"])
     yield d
     teardown_daemon(d)
+
+
+def whole_disk_of_root():
+    """(path, major, minor) of the host's whole disk that holds /."""
+    dev = os.stat("/").st_dev
+    sys_dir = os.path.realpath("/sys/dev/block/%d:%d" % (os.major(dev), os.minor(dev)))
+    if os.path.exists(os.path.join(sys_dir, "partition")):
+        sys_dir = os.path.dirname(sys_dir)
+    with open(os.path.join(sys_dir, "dev")) as f:
+        major, minor = f.read().strip().split(":")
+    path = "/dev/" + os.path.basename(sys_dir)
+    assert os.path.exists(path), path
+    return path, major, minor

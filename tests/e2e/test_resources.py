@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from conftest import whole_disk_of_root
+
 
 def cgroup_file(controller, cid, name):
     return "/sys/fs/cgroup/%s/mydocker/%s/%s" % (controller, cid, name)
@@ -20,15 +22,8 @@ def read(controller, cid, name):
 @pytest.fixture(scope="module")
 def disk():
     """(path, "major:minor") of the whole disk that holds /."""
-    dev = os.stat("/").st_dev
-    sys_dir = os.path.realpath("/sys/dev/block/%d:%d" % (os.major(dev), os.minor(dev)))
-    if os.path.exists(os.path.join(sys_dir, "partition")):
-        sys_dir = os.path.dirname(sys_dir)
-    with open(os.path.join(sys_dir, "dev")) as f:
-        numbers = f.read().strip()
-    path = "/dev/" + os.path.basename(sys_dir)
-    assert os.path.exists(path), path
-    return path, numbers
+    path, major, minor = whole_disk_of_root()
+    return path, "%s:%s" % (major, minor)
 
 
 def test_cpu_quota_and_period(daemon):

@@ -11,6 +11,8 @@ import tempfile
 
 import pytest
 
+from conftest import whole_disk_of_root
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -25,14 +27,7 @@ def probe():
 
 @pytest.fixture(scope="module")
 def disk():
-    """(path, major, minor) of the host's disk that holds /."""
-    dev = os.stat("/").st_dev
-    sys_dir = os.path.realpath("/sys/dev/block/%d:%d" % (os.major(dev), os.minor(dev)))
-    if os.path.exists(os.path.join(sys_dir, "partition")):
-        sys_dir = os.path.dirname(sys_dir)
-    with open(os.path.join(sys_dir, "dev")) as f:
-        major, minor = f.read().strip().split(":")
-    return "/dev/" + os.path.basename(sys_dir), major, minor
+    return whole_disk_of_root()
 
 
 def sh(cli, *args, script):

@@ -12,64 +12,23 @@
 #include "common/random_id.hpp"
 #include "libcontainer/container.hpp"
 #include "libcontainer/spec/defaults.hpp"
+#include "tests/integration/container_harness.hpp"
 
 using namespace mydocker;
 namespace lc = mydocker::libcontainer;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/mdk-lc-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using itest::Outcome;
+using itest::run;
+using itest::TempDir;
 
 // A minimal busybox root: /bin/busybox and the applets the tests use.
 void make_rootfs(const std::string& root) {
-  ASSERT_TRUE(fs::mkdir_all(root + "/bin"));
+  itest::make_busybox_rootfs(root, {"sh", "echo", "cat", "hostname", "id", "ls", "sleep", "true", "pwd", "grep", "wc"});
   ASSERT_TRUE(fs::mkdir_all(root + "/etc"));
-  auto bb = fs::read_file("/bin/busybox");
-  ASSERT_TRUE(bb) << "busybox-static is required";
-  ASSERT_TRUE(fs::write_file(root + "/bin/busybox", *bb, 0755));
-  for (const char* a : {"sh", "echo", "cat", "hostname", "id", "ls", "sleep", "true", "pwd", "grep", "wc"})
-    ASSERT_EQ(::symlink("busybox", (root + "/bin/" + a).c_str()), 0);
   ASSERT_TRUE(fs::write_file(root + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n"));
   ASSERT_TRUE(fs::write_file(root + "/etc/group", "root:x:0:\nstaff:x:50:nobody\nnobody:x:65534:\n"));
-}
-
-struct Outcome {
-  Result<lc::Started> started;
-  int status = -1;
-  std::string output;
-};
-
-Outcome run(const lc::spec::Spec& spec, const std::string& id) {
-  int p[2];
-  EXPECT_EQ(::pipe2(p, O_CLOEXEC), 0);
-  lc::StartOptions opt;
-  opt.id = id;
-  opt.stdio.out = p[1];
-  opt.stdio.err = p[1];
-  Outcome o{lc::start(spec, opt)};
-  ::close(p[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(p[0], buf, sizeof buf)) > 0) o.output.append(buf, size_t(n));
-  ::close(p[0]);
-  if (o.started) {
-    int st = 0;
-    ::waitpid(o.started->pid, &st, 0);
-    o.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  }
-  (void)lc::destroy(spec, id);
-  return o;
 }
 
 class LibcontainerTest : public ::testing::Test {

@@ -20,69 +20,21 @@
 #include "libcontainer/container.hpp"
 #include "libcontainer/seccomp.hpp"
 #include "libcontainer/spec/defaults.hpp"
+#include "tests/integration/container_harness.hpp"
 
 using namespace mydocker;
 namespace lc = mydocker::libcontainer;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/mdk-sc-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using itest::drain;
+using itest::Outcome;
+using itest::run;
+using itest::TempDir;
+using itest::wait_status;
 
 void make_rootfs(const std::string& root) {
-  ASSERT_TRUE(fs::mkdir_all(root + "/bin"));
-  auto bb = fs::read_file("/bin/busybox");
-  ASSERT_TRUE(bb) << "busybox-static is required";
-  ASSERT_TRUE(fs::write_file(root + "/bin/busybox", *bb, 0755));
-  for (const char* a : {"sh", "echo", "cat", "grep", "mkdir", "sleep", "true", "id", "linux32", "linux64"})
-    ASSERT_EQ(::symlink("busybox", (root + "/bin/" + a).c_str()), 0);
-}
-
-// What a process wrote to its stdout and stderr until it exited, and how.
-struct Outcome {
-  Result<lc::Started> started;
-  int status = -1;
-  std::string output;
-};
-
-std::string drain(int fd) {
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, size_t(n));
-  ::close(fd);
-  return out;
-}
-
-int wait_status(pid_t pid) {
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-Outcome run(const lc::spec::Spec& spec, const std::string& id) {
-  int p[2];
-  EXPECT_EQ(::pipe2(p, O_CLOEXEC), 0);
-  lc::StartOptions opt;
-  opt.id = id;
-  opt.stdio.out = p[1];
-  opt.stdio.err = p[1];
-  Outcome o{lc::start(spec, opt)};
-  ::close(p[1]);
-  o.output = drain(p[0]);
-  if (o.started) o.status = wait_status(o.started->pid);
-  (void)lc::destroy(spec, id);
-  return o;
+  itest::make_busybox_rootfs(root, {"sh", "echo", "cat", "grep", "mkdir", "sleep", "true", "id", "linux32", "linux64"});
 }
 
 // exec() moves the caller's children into the container's PID namespace:
