@@ -46,11 +46,20 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
 }
 }  // namespace
 
+Result<bool> privileged_of(const nlohmann::json& hc) {
+  auto it = hc.is_object() ? hc.find("Privileged") : hc.end();
+  if (!hc.is_object() || it == hc.end() || it->is_null()) return false;
+  if (!it->is_boolean())
+    return fail(Error::invalid("json: cannot unmarshal " + std::string(it->type_name()) +
+                               " into Go struct field HostConfig.Privileged of type bool"));
+  return it->get<bool>();
+}
+
 Result<std::vector<std::string>> container_capabilities(const nlohmann::json& hc, uint64_t held) {
   TRY_ASSIGN(auto add, normalized_list(hc, "CapAdd"));
   TRY_ASSIGN(auto drop, normalized_list(hc, "CapDrop"));
   const auto held_names = lc::capability_names(held);
-  const bool privileged = hc.is_object() && hc.value("Privileged", false);
+  TRY_ASSIGN(const bool privileged, privileged_of(hc));
   std::vector<std::string> caps;
   if (privileged || contains(add, "ALL")) {
     // Everything the daemon can hand on, less what is dropped (not for --privileged).

@@ -20,6 +20,10 @@ Result<std::string> normalize_capability(const std::string& name);
 // fails), so --privileged and --cap-add ALL grant what is held.
 uint64_t held_capabilities();
 
+// HostConfig.Privileged: absent or null is false; another type is a 400 in
+// the words of Docker's JSON decoder.
+Result<bool> privileged_of(const nlohmann::json& host_config);
+
 // The effective (= permitted = bounding) set of a container, by name, in
 // capability number order. `held` is held_capabilities() (a parameter so
 // tests can set it). Naming a capability the daemon lacks in --cap-add is

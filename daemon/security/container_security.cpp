@@ -81,7 +81,7 @@ Result<void> validate_security(const nlohmann::json& hc, uint64_t held) {
 }
 
 Result<void> apply_security(spec::Spec& s, const nlohmann::json& hc, uint64_t held) {
-  const bool privileged = hc.value("Privileged", false);
+  TRY_ASSIGN(const bool privileged, privileged_of(hc));
   TRY_ASSIGN(SecurityOptions opts, parse_security_options(hc));
   TRY_ASSIGN(auto caps, container_capabilities(hc, held));
   s.process.capabilities = {caps, caps, caps, {}, {}};

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <regex>
 
+#include "daemon/security/capabilities.hpp"
+
 namespace mydocker::daemon::security {
 
 namespace spec = libcontainer::spec;
@@ -83,9 +85,16 @@ Result<void> add_mapped_devices(DevicePlan& plan, const nlohmann::json& hc) {
   if (!it->is_array()) return fail(Error::invalid("HostConfig.Devices must be a list"));
   for (const auto& d : *it) {
     if (!d.is_object()) return fail(Error::invalid("HostConfig.Devices must be a list of device mappings"));
-    const std::string host = d.value("PathOnHost", "");
-    std::string inside = d.value("PathInContainer", "");
-    std::string perms = d.value("CgroupPermissions", "");
+    // Strings or absent; another type is a 400, not nlohmann's exception.
+    auto text = [&](const char* key) -> Result<std::string> {
+      auto it = d.find(key);
+      if (it == d.end() || it->is_null()) return std::string();
+      if (!it->is_string()) return fail(Error::invalid("HostConfig.Devices: " + std::string(key) + " must be a string"));
+      return it->get<std::string>();
+    };
+    TRY_ASSIGN(const std::string host, text("PathOnHost"));
+    TRY_ASSIGN(std::string inside, text("PathInContainer"));
+    TRY_ASSIGN(std::string perms, text("CgroupPermissions"));
     if (inside.empty()) inside = host;
     if (perms.empty()) perms = "rwm";
     TRY_ASSIGN(DevicePlan one, host_devices(host, inside, perms));
@@ -150,7 +159,8 @@ Result<DevicePlan> host_devices(const std::string& host_path, const std::string&
 
 Result<DevicePlan> container_devices(const nlohmann::json& hc) {
   DevicePlan plan;
-  if (hc.value("Privileged", false)) {
+  TRY_ASSIGN(const bool privileged, privileged_of(hc));
+  if (privileged) {
     // Every host device, openable: the container is trusted with the host.
     walk(plan, "/dev", "/dev", "rwm", true, 0);
     plan.rules = {spec::DeviceRule{true, "a", std::nullopt, std::nullopt, "rwm"}};

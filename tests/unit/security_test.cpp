@@ -71,6 +71,15 @@ TEST(SecurityCapabilities, PrivilegedGetsWhatTheDaemonHolds) {
   EXPECT_NE(refused.error().message.find("CAP_SYS_RESOURCE"), std::string::npos);
 }
 
+TEST(SecurityCapabilities, PrivilegedMustBeABoolean) {
+  auto bad = container_capabilities({{"Privileged", "yes"}}, all_held());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, ErrorKind::InvalidParameter);
+  EXPECT_EQ(bad.error().message, "json: cannot unmarshal string into Go struct field HostConfig.Privileged of type bool");
+  EXPECT_FALSE(container_devices({{"Privileged", 1}}));
+  EXPECT_TRUE(container_capabilities({{"Privileged", nullptr}}, all_held()));
+}
+
 TEST(SecurityCapabilities, WrongTypesAndUnknownNamesAre400) {
   EXPECT_FALSE(container_capabilities({{"CapAdd", "NET_ADMIN"}}, all_held()));
   EXPECT_FALSE(container_capabilities({{"CapAdd", {1}}}, all_held()));
