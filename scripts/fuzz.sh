@@ -37,7 +37,11 @@ start=$(date +%s)
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang-16 CXX=clang++-16 nice -n "$nice_level" cmake -S . -B "$build" -G Ninja -DMYDOCKER_FUZZ=ON >/dev/null
 fi
-nice -n "$nice_level" ninja -C "$build" $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
+if ! nice -n "$nice_level" ninja -C "$build" $(printf 'fuzz_%s ' "${targets[@]}") >"$build/fuzz-build.log" 2>&1; then
+  grep -E -A3 'error|FAILED' "$build/fuzz-build.log" | head -40
+  echo "fuzz build failed: $build/fuzz-build.log" >&2
+  exit 2
+fi
 echo "build: $(( $(date +%s) - start )) s"
 
 out=${FUZZ_OUT:-$(mktemp -d /tmp/mydocker-fuzz.XXXXXX)}

@@ -1,6 +1,10 @@
 #include "format/template.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <cstdio>
 #include <map>
 #include <vector>
@@ -260,6 +264,17 @@ std::string title_case(std::string s) {
   return s;
 }
 
+// pad and truncate's counts: a[i] when it is a number. Negative is an
+// error, as Go's strings.Repeat and slicing panic on it (get<size_t>() of
+// -1 was 2^64-1, and of -1.5 undefined behaviour).
+constexpr size_t kMaxPad = 1 << 20;
+Result<size_t> count_arg(const std::vector<json>& a, size_t i, size_t fallback, const std::string& fn) {
+  if (i >= a.size() || !a[i].is_number()) return fallback;
+  const double d = a[i].get<double>();
+  if (!(d >= 0)) return fail(Error::invalid("template: error calling " + fn + ": negative count"));
+  return d >= double(std::numeric_limits<uint32_t>::max()) ? size_t(std::numeric_limits<uint32_t>::max()) : size_t(d);
+}
+
 Result<json> call_function(const std::string& name, const std::vector<json>& a) {
   auto str = [&](size_t i) { return i < a.size() ? (a[i].is_string() ? a[i].get<std::string>() : go_print(a[i])) : std::string(); };
   if (name == "json") {
@@ -336,12 +351,13 @@ Result<json> call_function(const std::string& name, const std::vector<json>& a) 
   }
   if (name == "truncate") {
     std::string s = str(0);
-    size_t n = a.size() > 1 && a[1].is_number() ? a[1].get<size_t>() : s.size();
+    TRY_ASSIGN(size_t n, count_arg(a, 1, s.size(), name));
     return json(s.substr(0, n));
   }
   if (name == "pad") {
-    size_t l = a.size() > 1 && a[1].is_number() ? a[1].get<size_t>() : 0;
-    size_t r = a.size() > 2 && a[2].is_number() ? a[2].get<size_t>() : 0;
+    TRY_ASSIGN(size_t l, count_arg(a, 1, 0, name));
+    TRY_ASSIGN(size_t r, count_arg(a, 2, 0, name));
+    if (l > kMaxPad || r > kMaxPad) return fail(Error::invalid("template: error calling pad: padding too large"));
     return json(std::string(l, ' ') + str(0) + std::string(r, ' '));
   }
   if (name == "not") return json(a.empty() || !truthy(a[0]));
@@ -378,9 +394,19 @@ Result<json> eval_arg(const Arg& a, Scope& s) {
       return field(it->second, a.tok.path);
     }
     case Tok::String: return json(a.tok.text);
-    case Tok::Number:
-      if (a.tok.text.find('.') != std::string::npos) return json(std::stod(a.tok.text));
-      return json(std::stoll(a.tok.text));
+    case Tok::Number: {
+      // No std::stoll/stod: they throw on 20 digits, and the exception
+      // would abort the CLI. Go reads such a number as a float.
+      const std::string& t = a.tok.text;
+      int64_t n = 0;
+      if (t.find('.') == std::string::npos) {
+        auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+        if (ec == std::errc() && end == t.data() + t.size()) return json(n);
+      }
+      const double d = std::strtod(t.c_str(), nullptr);
+      if (!std::isfinite(d)) return fail(Error::invalid("template: number out of range: " + t));
+      return json(d);
+    }
     case Tok::Ident:
       if (a.tok.text == "true") return json(true);
       if (a.tok.text == "false") return json(false);

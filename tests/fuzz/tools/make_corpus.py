@@ -4,6 +4,8 @@
 The seeds are small valid inputs (and a few classic attacks) for each
 target. They are committed; run this again only to regenerate them:
     python3 tests/fuzz/tools/make_corpus.py
+The corpus also holds inputs that once found a bug (regress-*, see
+docs/fuzzing.md): this script leaves them alone.
 """
 import base64
 import gzip
