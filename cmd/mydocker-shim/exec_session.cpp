@@ -39,7 +39,12 @@ Result<std::unique_ptr<ExecSession>> start_exec(const libcontainer::spec::Spec& 
   opt.tty = s->tty;
   opt.stdio = stdio.child_stdio();
   opt.seccomp_cache_dir = seccomp_cache_dir(bundle);
-  auto started = libcontainer::exec(spec, init_pid, opt);
+  // The shim dropped the seccomp rules after the start: the bundle's
+  // config.json has them, and the exec runs under the same filter.
+  libcontainer::spec::Spec with_filter = spec;
+  if (auto full = libcontainer::spec::load(bundle); full) with_filter.linux.seccomp = std::move(full->linux.seccomp);
+  else return fail(full.error());
+  auto started = libcontainer::exec(with_filter, init_pid, opt);
   stdio.close_child_ends();
   if (!started) return fail(started.error());
   if (auto console = stdio.take_console(); !console) {

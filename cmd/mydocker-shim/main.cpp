@@ -6,6 +6,7 @@
 // reaps the init and records the exit status.
 #include <dirent.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -105,6 +106,12 @@ int run_shim(const shim::Args& args) {
     report_error(console.error());
     return 1;
   }
+  // The shim lives as long as the container: what only the start needed
+  // (the seccomp rules, the device list) goes, and its pages go back to
+  // the kernel. An exec reads the filter again from the bundle.
+  spec->linux.seccomp.reset();
+  std::vector<libcontainer::spec::Device>().swap(spec->linux.devices);
+  ::malloc_trim(0);
   // The daemon reaches the running container through this socket: it is
   // there before the daemon hears the container started.
   UniqueFd bundle_dir(::open(args.bundle.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
