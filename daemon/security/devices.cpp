@@ -6,8 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <regex>
 
+#include "common/device_cgroup_rule.hpp"
 #include "daemon/security/capabilities.hpp"
 
 namespace mydocker::daemon::security {
@@ -123,15 +123,9 @@ std::vector<spec::DeviceRule> default_device_rules() {
 }
 
 Result<spec::DeviceRule> parse_device_cgroup_rule(const std::string& text) {
-  static const std::regex kRule(R"(^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, kRule)) return fail(Error::invalid("invalid device cgroup rule format: '" + text + "'"));
-  auto number = [](const std::string& s) -> std::optional<int64_t> {
-    if (s == "*") return std::nullopt;
-    return std::stoll(s);
-  };
-  if (m[2].length() > 9 || m[3].length() > 9) return fail(Error::invalid("invalid device cgroup rule format: '" + text + "'"));
-  return spec::DeviceRule{true, m[1], number(m[2]), number(m[3]), m[4]};
+  auto r = mydocker::parse_device_cgroup_rule(text);
+  if (!r) return fail(Error::invalid("invalid device cgroup rule format: '" + text + "'"));
+  return spec::DeviceRule{true, std::string(1, r->type), r->major, r->minor, r->access};
 }
 
 Result<DevicePlan> host_devices(const std::string& host_path, const std::string& container_path,

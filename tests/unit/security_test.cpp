@@ -116,7 +116,8 @@ TEST(SecurityDevices, CgroupRulesParseOrNameTheBadOne) {
   auto any = parse_device_cgroup_rule("b *:* m");
   ASSERT_TRUE(any);
   EXPECT_FALSE(any->major);
-  for (const char* bad : {"x 1:3 rwm", "c 1:3", "c 1:3 rwx", "c a:b rwm", "c 1:3 rwm extra", ""}) {
+  for (const char* bad : {"x 1:3 rwm", "c 1:3", "c 1:3 rwx", "c a:b rwm", "c 1:3 rwm extra", "", "c  1:3 rwm",
+                          "c 1:3  rwm", "c 1234567890:3 rwm", "c :3 rwm", "c 1: rwm", "c 1:3 rwmr", "c 1 3 rwm"}) {
     auto e = parse_device_cgroup_rule(bad);
     ASSERT_FALSE(e) << bad;
     EXPECT_EQ(e.error().message, std::string("invalid device cgroup rule format: '") + bad + "'");

@@ -7,7 +7,8 @@
 #include <cstring>
 #include <iterator>
 #include <map>
-#include <regex>
+
+#include "common/device_cgroup_rule.hpp"
 
 namespace mydocker::cli::format {
 
@@ -296,9 +297,8 @@ Result<ojson> device_mappings(const std::vector<std::string>& specs) {
 }
 
 Result<void> check_device_cgroup_rules(const std::vector<std::string>& rules) {
-  static const std::regex kRule(R"(^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$)");
   for (const auto& r : rules)
-    if (!std::regex_match(r, kRule))
+    if (!parse_device_cgroup_rule(r))
       return fail(Error::invalid("invalid argument \"" + r + "\" for \"--device-cgroup-rule\" flag: invalid device cgroup format '" + r + "'"));
   return {};
 }
