@@ -304,6 +304,24 @@ void become_user(const ChildPlan& p) {
   if (p.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die(p, ChildStep::NoNewPrivs, errno);
 }
 
+// After the root is set up: a user namespace of our own, whose maps the
+// parent writes (a process cannot map IDs it does not own). From here on
+// the process's capabilities hold only in it; the mount, PID, IPC and UTS
+// namespaces made at clone() stay the host's, so container root can change
+// none of them.
+void enter_user_namespace(const ChildPlan& p) {
+  if (::unshare(CLONE_NEWUSER) != 0) die(p, ChildStep::UserNamespace, errno);
+  const char ready = 1;
+  if (::write(p.userns_ready, &ready, 1) != 1) die(p, ChildStep::UserNamespace, errno, "sync");
+  char go;
+  ssize_t n;
+  do n = ::read(p.userns_go, &go, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1) die(p, ChildStep::UserNamespace, n < 0 ? errno : EPIPE, "uid_map");
+  ::close(p.userns_ready);
+  ::close(p.userns_go);
+}
+
 }  // namespace
 
 [[noreturn]] void child_main(const ChildPlan& p) {
@@ -316,6 +334,7 @@ void become_user(const ChildPlan& p) {
   setup_stdio(p);
   if (p.hostname && ::sethostname(p.hostname, std::strlen(p.hostname)) != 0) die(p, ChildStep::Hostname, errno);
   if (p.new_mount_ns && p.rootfs) setup_rootfs(p);
+  if (p.unshare_user) enter_user_namespace(p);
   if (p.console_socket >= 0) setup_console(p);
   // The working directory is made by root, before privileges drop.
   if (int e = mkdir_all(p.cwd, 0755)) die(p, ChildStep::Cwd, e, p.cwd);

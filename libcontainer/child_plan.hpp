@@ -54,7 +54,7 @@ struct SetnsStep {
 enum class ChildStep : int32_t {
   Cgroup = 1, Setns, Stdio, Hostname, Propagation, Rootfs, Mount, Devices, PivotRoot, MaskPath,
   ReadonlyPath, Sysctl, RootReadonly, User, Groups, Rlimit, Capabilities, SetUid, Cwd, ExecLookup, Exec,
-  NoNewPrivs, Console, Seccomp,
+  NoNewPrivs, Console, Seccomp, UserNamespace,
 };
 
 struct ChildError {
@@ -79,6 +79,12 @@ struct ChildPlan {
   bool new_mount_ns = false;
   const char* rootfs = nullptr;
   const char* overlay_data = nullptr;  // mount overlay on rootfs with these options
+  // A user namespace, unshared after the root is set up (every mount is
+  // made as the host's root): the child writes a byte to userns_ready, the
+  // parent writes the maps and a byte to userns_go.
+  bool unshare_user = false;
+  int userns_ready = -1;
+  int userns_go = -1;
   const MountStep* mounts = nullptr;
   int n_mounts = 0;
   const char* dev_dir = nullptr;  // rootfs + "/dev" when /dev is a fresh tmpfs

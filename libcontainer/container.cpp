@@ -22,6 +22,7 @@
 #include "libcontainer/child_plan.hpp"
 #include "libcontainer/mount_options.hpp"
 #include "libcontainer/seccomp.hpp"
+#include "libcontainer/userns.hpp"
 
 namespace mydocker::libcontainer {
 
@@ -41,6 +42,11 @@ struct PlanStorage {
   std::vector<int> cgroup_fd_numbers;
   UniqueFd devnull;
   std::optional<SeccompFilter> seccomp;
+  // User namespace: the maps the parent writes, the sync pipes, and the
+  // detached idmapped layers the child mounts.
+  std::string uid_map, gid_map;
+  UniqueFd userns_ready_r, userns_ready_w, userns_go_r, userns_go_w;
+  std::vector<UniqueFd> idmapped_layers;
   ChildPlan plan;
 
   const char* keep(std::string s) {
@@ -138,6 +144,40 @@ void plan_cgroup_mount(const spec::Spec& s, const spec::Mount& m, PlanStorage& s
   st.mounts.push_back(seal);
 }
 
+// File systems mounted before the user namespace exists take their IDs in
+// the host's terms: a tmpfs belongs to the container's root, devpts' tty
+// group is the container's group 5 as the host numbers it.
+void shift_mount_ids(const spec::Spec& s, const std::string& type, std::string& data) {
+  if (s.linux.uid_mappings.empty()) return;
+  auto has = [&](const char* key) {
+    return data.rfind(key, 0) == 0 || data.find(std::string(",") + key) != std::string::npos;
+  };
+  auto add = [&](const std::string& opt) { data += (data.empty() ? "" : ",") + opt; };
+  if (type == "tmpfs" || type == "mqueue") {
+    const auto uid = host_id_of(s.linux.uid_mappings, 0), gid = host_id_of(s.linux.gid_mappings, 0);
+    if (type == "tmpfs" && uid && !has("uid=")) add("uid=" + std::to_string(*uid));
+    if (type == "tmpfs" && gid && !has("gid=")) add("gid=" + std::to_string(*gid));
+  }
+  if (type == "devpts") {
+    std::string out;
+    for (size_t start = 0; start <= data.size();) {
+      size_t comma = std::min(data.find(',', start), data.size());
+      std::string opt = data.substr(start, comma - start);
+      if (opt.rfind("gid=", 0) == 0) {
+        auto gid = host_id_of(s.linux.gid_mappings, uint32_t(std::strtoul(opt.c_str() + 4, nullptr, 10)));
+        if (!gid) {  // an unmapped tty group: leave it to the kernel's default
+          start = comma + 1;
+          continue;
+        }
+        opt = "gid=" + std::to_string(*gid);
+      }
+      if (!opt.empty()) out += (out.empty() ? "" : ",") + opt;
+      start = comma + 1;
+    }
+    data = out;
+  }
+}
+
 void plan_mounts(const spec::Spec& s, PlanStorage& st) {
   for (const auto& m : s.mounts) {
     if (m.type == "cgroup") {
@@ -145,6 +185,7 @@ void plan_mounts(const spec::Spec& s, PlanStorage& st) {
       continue;
     }
     ParsedMountOptions o = parse_mount_options(m.options);
+    shift_mount_ids(s, m.type, o.data);
     MountStep step;
     step.target = st.keep(s.root.path + (m.destination.front() == '/' ? "" : "/") + m.destination);
     step.rel_target = st.keep(m.destination);
@@ -304,6 +345,7 @@ const char* step_name(ChildStep s) {
     case ChildStep::Exec: return "exec";
     case ChildStep::NoNewPrivs: return "set no_new_privs";
     case ChildStep::Seccomp: return "install seccomp filter";
+    case ChildStep::UserNamespace: return "enter user namespace";
   }
   return "set up container";
 }
@@ -355,9 +397,33 @@ Result<Started> spawn(PlanStorage& st, int flags, const std::function<void()>& u
   int clone_err = errno;
   ::munmap(stack, kStack);
   err_w.reset();
+  st.userns_ready_w.reset();  // the child's ends: EOF when it fails or execs
+  st.userns_go_r.reset();
   if (pid < 0) {
     undo();
     return fail(Error::from_errno(clone_err, "clone"));
+  }
+  if (st.plan.unshare_user) {
+    char ready;
+    ssize_t r;
+    do r = ::read(st.userns_ready_r.get(), &ready, 1);
+    while (r < 0 && errno == EINTR);
+    // r == 0: the child failed before; its report is on the error pipe.
+    if (r == 1) {
+      auto mapped = write_id_maps(pid, st.uid_map, st.gid_map);
+      if (!mapped) {
+        ::kill(pid, SIGKILL);
+        int status;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        undo();
+        return fail(mapped.error());
+      }
+      const char go = 1;
+      if (::write(st.userns_go_w.get(), &go, 1) != 1) {
+      }  // a child that died meanwhile reports on the error pipe
+    }
+    st.userns_go_w.reset();
   }
 
   ChildError ce;
@@ -395,6 +461,52 @@ const char* proc_ns_name(const std::string& type) {
 
 }  // namespace
 
+namespace {
+
+Result<void> make_pipe(UniqueFd& r, UniqueFd& w) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return fail(Error::from_errno(errno, "pipe"));
+  r.reset(p[0]);
+  w.reset(p[1]);
+  return {};
+}
+
+// A new user namespace: unshared by the child once its root is ready (see
+// child_init.cpp), layers seen through idmapped mounts, the upper layer's
+// root owned by the container's root.
+Result<std::optional<MappingUserns>> plan_user_namespace(const spec::Spec& s, PlanStorage& st) {
+  if (s.linux.uid_mappings.empty() || s.linux.gid_mappings.empty())
+    return fail(Error::invalid("a user namespace needs linux.uidMappings and linux.gidMappings"));
+  ChildPlan& p = st.plan;
+  p.unshare_user = true;
+  st.uid_map = id_map_text(s.linux.uid_mappings);
+  st.gid_map = id_map_text(s.linux.gid_mappings);
+  TRY_VOID(make_pipe(st.userns_ready_r, st.userns_ready_w));
+  TRY_VOID(make_pipe(st.userns_go_r, st.userns_go_w));
+  p.userns_ready = st.userns_ready_w.get();
+  p.userns_go = st.userns_go_r.get();
+  // A plain folder (vfs) is bound as it is: its owner shifted its files.
+  if (!p.rootfs || !p.new_mount_ns || !p.overlay_data) return std::optional<MappingUserns>{};
+  const auto root_uid = host_id_of(s.linux.uid_mappings, 0), root_gid = host_id_of(s.linux.gid_mappings, 0);
+  if (!root_uid || !root_gid) return fail(Error::invalid("a user namespace must map the container's root (0)"));
+  TRY_ASSIGN(auto userns, MappingUserns::make(st.uid_map, st.gid_map));
+  TRY_ASSIGN(std::string data, idmap_overlay_lowers(p.overlay_data, userns.fd(), st.idmapped_layers));
+  p.overlay_data = st.keep(std::move(data));
+  // The upper layer is not idmapped (overlayfs refuses it): its root
+  // folder, the merged root, must belong to the container's root.
+  const std::string_view od = p.overlay_data;
+  if (size_t at = od.find("upperdir="); at != std::string::npos) {
+    const std::string upper(od.substr(at + 9, od.find(',', at) - at - 9));
+    struct stat sb;
+    if (::stat(upper.c_str(), &sb) == 0 && (sb.st_uid != *root_uid || sb.st_gid != *root_gid) &&
+        ::chown(upper.c_str(), *root_uid, *root_gid) != 0)
+      return fail(Error::from_errno(errno, "chown " + upper));
+  }
+  return std::optional<MappingUserns>(std::move(userns));
+}
+
+}  // namespace
+
 Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
   PlanStorage st;
   TRY_ASSIGN(int flags, plan_namespaces(s, st));
@@ -402,8 +514,14 @@ Result<Started> start(const spec::Spec& s, const StartOptions& opt) {
     flags &= ~CLONE_NEWCGROUP;
     st.plan.unshare_cgroup_ns = true;
   }
+  const bool new_user_ns = flags & CLONE_NEWUSER;
+  flags &= ~CLONE_NEWUSER;
   (void)last_capability();  // read /proc before clone, not in the child
   TRY_VOID(build_plan(s, opt, flags, st));
+  std::optional<MappingUserns> idmap_userns;  // reaped when start() returns
+  if (new_user_ns) {
+    TRY_ASSIGN(idmap_userns, plan_user_namespace(s, st));
+  }
 
   std::unique_ptr<cgroups::Cgroup> cg;
   if (!s.linux.cgroups_path.empty()) {
@@ -445,8 +563,12 @@ Result<Started> exec(const spec::Spec& container, pid_t init_pid, const ExecOpti
         return fail(Error::from_errno(errno, "join pid namespace of " + std::to_string(init_pid)));
       continue;
     }
-    s.linux.namespaces.push_back({ns.type, proc + proc_ns_name(ns.type)});
+    // The user namespace last: joined first, it would leave us without
+    // the rights to join the others, which belong to the host's.
+    if (ns.type != "user") s.linux.namespaces.push_back({ns.type, proc + proc_ns_name(ns.type)});
   }
+  for (const auto& ns : container.linux.namespaces)
+    if (ns.type == "user") s.linux.namespaces.push_back({ns.type, proc + "user"});
   PlanStorage st;
   TRY_ASSIGN(int flags, plan_namespaces(s, st));
   (void)last_capability();

@@ -192,6 +192,13 @@ std::string serialize(const Spec& s) {
   };
   if (!s.linux.devices.empty()) j["linux"]["devices"] = devices_json(s.linux.devices);
   if (s.linux.seccomp) j["linux"]["seccomp"] = seccomp_json(*s.linux.seccomp);
+  auto id_maps = [](const std::vector<IdMapping>& maps) {
+    json a = json::array();
+    for (const auto& m : maps) a.push_back({{"containerID", m.container_id}, {"hostID", m.host_id}, {"size", m.size}});
+    return a;
+  };
+  if (!s.linux.uid_mappings.empty()) j["linux"]["uidMappings"] = id_maps(s.linux.uid_mappings);
+  if (!s.linux.gid_mappings.empty()) j["linux"]["gidMappings"] = id_maps(s.linux.gid_mappings);
   return j.dump(2);
 }
 
@@ -239,6 +246,10 @@ Result<Spec> parse(std::string_view text) {
     if (auto l = j.find("linux"); l != j.end() && l->is_object()) {
       if (auto n = l->find("namespaces"); n != l->end() && n->is_array())
         for (const auto& e : *n) s.linux.namespaces.push_back({e.value("type", ""), e.value("path", "")});
+      for (auto [key, out] : {std::pair{"uidMappings", &s.linux.uid_mappings}, std::pair{"gidMappings", &s.linux.gid_mappings}})
+        if (auto m = l->find(key); m != l->end() && m->is_array())
+          for (const auto& e : *m)
+            out->push_back({e.value("containerID", 0U), e.value("hostID", 0U), e.value("size", 0U)});
       get_to(*l, "maskedPaths", s.linux.masked_paths);
       get_to(*l, "readonlyPaths", s.linux.readonly_paths);
       get_to(*l, "cgroupsPath", s.linux.cgroups_path);

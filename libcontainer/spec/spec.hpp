@@ -96,8 +96,14 @@ struct Seccomp {
   std::vector<std::string> flags;
   std::vector<SeccompSyscall> syscalls;
 };
+// linux.uidMappings / gidMappings: container IDs [container_id, +size)
+// are host IDs [host_id, +size) in the container's user namespace.
+struct IdMapping {
+  uint32_t container_id = 0, host_id = 0, size = 0;
+};
 struct Linux {
   std::vector<Namespace> namespaces;
+  std::vector<IdMapping> uid_mappings, gid_mappings;
   std::vector<Device> devices;
   std::optional<Seccomp> seccomp;
   std::vector<std::string> masked_paths, readonly_paths;
