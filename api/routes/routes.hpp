@@ -21,6 +21,7 @@ struct Backend {
   std::string daemon_id;
   std::string storage_driver;
   std::string cgroup_version;  // "1" or "2"
+  bool userns_remap = false;   // mydockerd --userns-remap
 };
 
 void register_system_routes(Router& r, Backend& b);

@@ -169,7 +169,8 @@ void register_system_routes(Router& r, Backend& b) {
                         {"Isolation", ""},
                         {"InitBinary", ""},
                         // Every container is filtered by the built-in profile unless it opts out.
-                        {"SecurityOptions", json::array({"name=seccomp,profile=builtin"})},
+                        {"SecurityOptions", b.userns_remap ? json::array({"name=seccomp,profile=builtin", "name=userns"})
+                                                           : json::array({"name=seccomp,profile=builtin"})},
                         {"Warnings", json::array()}});
   });
 }

@@ -21,6 +21,7 @@
 #include "daemon/containers/exit_monitor.hpp"
 #include "daemon/images/image_service.hpp"
 #include "daemon/images/layer_store.hpp"
+#include "daemon/security/userns_remap.hpp"
 #include "daemon/store/paths.hpp"
 
 using namespace mydocker;
@@ -39,7 +40,19 @@ struct Flags {
   std::string registry_certs_dir = "/etc/mydocker/certs.d";
   std::string group = "mydocker";  // the socket's group
   bool group_given = false;
+  std::string userns_remap;  // default | USER[:GROUP]; empty: no user namespaces
 };
+
+// --userns-remap: the maps every container gets unless it runs --userns host.
+Result<daemon::containers::UsernsMaps> userns_maps(const Flags& flags) {
+  daemon::containers::UsernsMaps maps;
+  if (flags.userns_remap.empty()) return maps;
+  TRY_ASSIGN(auto ids, daemon::security::resolve_userns_remap(flags.userns_remap));
+  for (const auto& r : ids.uids) maps.uids.push_back({r.container_id, r.host_id, r.size});
+  for (const auto& r : ids.gids) maps.gids.push_back({r.container_id, r.host_id, r.size});
+  spdlog::info("user namespaces: container root is host uid {} gid {}", ids.root_uid(), ids.root_gid());
+  return maps;
+}
 
 // The socket's group: the named one; the default "mydocker" only when it
 // exists (else root alone, as Docker without a docker group).
@@ -111,6 +124,11 @@ int run(const Flags& flags) {
   (void)fs::mkdir_all(paths.tmp_dir(), 0700);
   if (!flags.pidfile.empty()) (void)fs::write_file_atomic(flags.pidfile, std::to_string(::getpid()) + "\n");
 
+  auto remap = userns_maps(flags);
+  if (!remap) {
+    spdlog::error("--userns-remap: {}", remap.error().message);
+    return 1;
+  }
   daemon::images::LayerStore layers(paths.data_root, flags.storage_driver);
   daemon::images::ImageService images(paths.data_root, layers);
   daemon::volumes::VolumeService volumes(paths);
@@ -118,7 +136,7 @@ int run(const Flags& flags) {
   daemon::registry::Distribution distribution(images, layers, {flags.registry_certs_dir, flags.insecure_registries});
   daemon::containers::ExitMonitor monitor;
   daemon::containers::ContainerService containers(paths, images, layers, volumes, networks, monitor,
-                                                  {self_dir() + "/mydocker-shim"});
+                                                  {self_dir() + "/mydocker-shim", *remap});
   // In order: containers need their images and volumes, images their layers.
   const std::function<Result<void>()> restores[] = {[&] { return layers.restore(); }, [&] { return images.restore(); },
                                                     [&] { return volumes.restore(); },
@@ -136,7 +154,7 @@ int run(const Flags& flags) {
   }
   api::Backend backend{containers, images, volumes, networks, distribution, paths.data_root, daemon_id(paths),
                        layers.overlay_supported() ? "overlay2" : "vfs",
-                       fs::exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1"};
+                       fs::exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1", !remap->empty()};
   api::Router router;
   api::register_all_routes(router, backend);
   auto gid = socket_group(flags);
@@ -200,6 +218,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("-s,--storage-driver", flags.storage_driver, "Storage driver to use (overlay2, vfs)")
       ->capture_default_str();
+  app.add_option("--userns-remap", flags.userns_remap,
+                 "User/Group setting for user namespaces: default (the dockremap user), USER or USER:GROUP");
   app.set_version_flag("-v,--version", "mydockerd version 0.1.0");
   CLI11_PARSE(app, argc, argv);
   flags.group_given = app.count("--group") > 0;

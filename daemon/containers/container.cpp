@@ -17,6 +17,14 @@ json Container::to_disk_json() const {
   j["Image"] = image_id;
   j["RootfsPath"] = rootfs_path;
   if (overlay_options) j["OverlayOptions"] = *overlay_options;
+  if (!userns.empty()) {
+    auto maps = [](const std::vector<libcontainer::spec::IdMapping>& v) {
+      json a = json::array();
+      for (const auto& m : v) a.push_back({m.container_id, m.host_id, m.size});
+      return a;
+    };
+    j["UsernsMaps"] = {{"Uids", maps(userns.uids)}, {"Gids", maps(userns.gids)}};
+  }
   j["HasBeenStartedBefore"] = has_been_started;
   j["MountPoints"] = json::array();
   for (const auto& m : mount_points) j["MountPoints"].push_back(m.to_disk_json());
@@ -48,6 +56,12 @@ Result<Container*> Container::from_disk_json(const json& j, Container& c) {
     c.image_id = j.value("Image", "");
     c.rootfs_path = j.value("RootfsPath", "");
     if (j.contains("OverlayOptions")) c.overlay_options = j["OverlayOptions"].get<std::string>();
+    if (auto u = j.find("UsernsMaps"); u != j.end() && u->is_object()) {
+      for (const auto& m : u->value("Uids", json::array()))
+        c.userns.uids.push_back({m.at(0).get<uint32_t>(), m.at(1).get<uint32_t>(), m.at(2).get<uint32_t>()});
+      for (const auto& m : u->value("Gids", json::array()))
+        c.userns.gids.push_back({m.at(0).get<uint32_t>(), m.at(1).get<uint32_t>(), m.at(2).get<uint32_t>()});
+    }
     c.has_been_started = j.value("HasBeenStartedBefore", false);
     for (const auto& m : j.value("MountPoints", json::array())) c.mount_points.push_back(volumes::MountPoint::from_disk_json(m));
     for (const auto& e : j.value("NetworkEndpoints", json::array())) c.endpoints.push_back(networks::Endpoint::from_disk_json(e));

@@ -7,6 +7,8 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+
+#include "daemon/containers/userns_files.hpp"
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +39,9 @@ struct Container {
   std::string image_id;           // "sha256:..."
   std::string rootfs_path;
   std::optional<std::string> overlay_options;
+  // Its user namespace (mydockerd --userns-remap), fixed at create: the
+  // files made for it belong to these IDs. Empty: the host's.
+  UsernsMaps userns;
   std::vector<volumes::MountPoint> mount_points;  // resolved at create, in mount order
   // Its places on networks while it runs, in order of joining (eth0 first).
   std::vector<networks::Endpoint> endpoints;

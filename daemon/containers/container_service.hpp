@@ -81,6 +81,9 @@ struct ExecConfig {
 
 struct ServiceOptions {
   std::string shim_path;  // the mydocker-shim executable
+  // mydockerd --userns-remap: the user namespace of every container created
+  // without --userns host. Empty: none.
+  UsernsMaps userns_remap;
 };
 
 class ContainerService {

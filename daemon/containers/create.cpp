@@ -32,6 +32,17 @@ class Rollback {
   std::vector<std::function<void()>> steps_;
   bool committed_ = false;
 };
+// The daemon's remapping, unless the container asks for the host's user
+// namespace (--userns host). --privileged needs the host's, as in Docker.
+Result<UsernsMaps> userns_of(const json& hc, const UsernsMaps& remap) {
+  if (remap.empty() || hc.value("UsernsMode", "") == "host") return UsernsMaps{};
+  TRY_ASSIGN(const bool privileged, security::privileged_of(hc));
+  if (privileged)
+    return fail(Error::invalid("privileged mode is incompatible with user namespaces.  You must run the container in "
+                               "the host namespace when running privileged mode"));
+  return remap;
+}
+
 }  // namespace
 
 namespace {
@@ -88,6 +99,7 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   // range), before anything of the container exists.
   TRY_VOID(resources_of(c->host_config));
   TRY_VOID(security::validate_security(c->host_config, security::held_capabilities()));
+  TRY_ASSIGN(c->userns, userns_of(c->host_config, options_.userns_remap));
   if (c->host_config.value("NetworkMode", "") == "host" && !hostname_given) {
     // --net host: the host's name, as Docker gives it.
     char host[256] = {};
@@ -110,6 +122,9 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   rollback.add([this, id = c->id] { (void)layers_.remove_container_layer(id); });
   c->rootfs_path = plan.rootfs_path;
   c->overlay_options = plan.overlay_options;
+  // A vfs root is the container's own copy: shifted once, here. An overlay's
+  // layers are shared and seen through idmapped mounts (libcontainer).
+  if (!c->overlay_options) TRY_VOID(shift_owners(c->rootfs_path, c->userns));
 
   std::vector<std::string> made_volumes;
   rollback.add([this, &made_volumes, id = c->id] {
@@ -119,8 +134,13 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   TRY_ASSIGN(c->mount_points, resolve_mounts(*c, made_volumes));
   for (const auto& m : c->mount_points)
     if (m.type == "volume") volumes_.acquire(m.name, c->id);
+  // A volume made for a remapped container is its root's, as Docker's local
+  // driver makes it; one that existed keeps its owners.
+  for (const auto& v : made_volumes) TRY_VOID(shift_owners(volumes_.data_path(v), c->userns));
 
   TRY_VOID(write_container_files(paths_, *c));
+  for (const auto& f : {paths_.container_hosts(c->id), paths_.container_resolv(c->id), paths_.container_hostname(c->id)})
+    TRY_VOID(shift_owners(f, c->userns));
   TRY_VOID(store_.checkpoint(*c));
   store_.add(c);
   rollback.commit();

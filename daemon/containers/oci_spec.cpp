@@ -129,6 +129,18 @@ Result<spec::Spec> build_oci_spec(const Container& c, const store::Paths& paths)
   s.linux.cgroups_path = cgroup_path_of(c);
   TRY_ASSIGN(s.linux.resources, resources_of(c.host_config));
   TRY_VOID(security::apply_security(s, c.host_config, security::held_capabilities()));
+  if (!c.userns.empty()) {
+    s.linux.namespaces.push_back({"user", ""});
+    s.linux.uid_mappings = c.userns.uids;
+    s.linux.gid_mappings = c.userns.gids;
+    // The network namespace belongs to the host's root, so container root
+    // has no CAP_NET_BIND_SERVICE or CAP_NET_RAW over it: low ports and ping
+    // sockets are opened to everyone in it instead, as Docker does.
+    if (c.host_config.value("NetworkMode", "") != "host") {
+      s.linux.sysctl.try_emplace("net.ipv4.ip_unprivileged_port_start", "0");
+      s.linux.sysctl.try_emplace("net.ipv4.ping_group_range", "0 2147483647");
+    }
+  }
   return s;
 }
 

@@ -63,7 +63,7 @@ Result<void> apply_cgroupns(spec::Spec& s, const nlohmann::json& hc, bool cgroup
   return {};
 }
 
-// User namespaces are not there yet: only the host's is accepted.
+// "" is the daemon's default (its --userns-remap, if any); "host" opts out.
 Result<void> check_userns(const nlohmann::json& hc) {
   auto it = hc.find("UsernsMode");
   if (it == hc.end() || it->is_null()) return {};
@@ -71,7 +71,7 @@ Result<void> check_userns(const nlohmann::json& hc) {
   const std::string mode = it->get<std::string>();
   if (mode.empty() || mode == "host") return {};
   return fail(Error::invalid("invalid --userns mode \"" + mode +
-                             "\": user namespaces are not supported by this daemon yet (only \"host\")"));
+                             "\": only \"host\" is valid (the daemon's --userns-remap is the default)"));
 }
 }  // namespace
 
