@@ -34,7 +34,7 @@ void handle_load(Backend& b, Request& req, Responder& res) {
 }
 
 void handle_export(Backend& b, Request& req, Responder& res) {
-  auto dirs = daemon::containers::export_dirs(b.containers, b.images, req.param("id"));
+  auto dirs = daemon::containers::export_source(b.containers, b.images, req.param("id"));
   if (!dirs) return res.send_error(dirs.error());
   if (!res.begin_stream(200, "application/x-tar")) return;
   auto done = daemon::containers::write_export(*dirs, [&res](std::string_view d) { return res.write_chunk(d); });

@@ -120,6 +120,11 @@ class ContainerService {
   Result<void> resize(const std::string& name, unsigned rows, unsigned cols);
 
   Result<nlohmann::json> inspect(const std::string& name);
+  // The maps of its user namespace (empty: the host's); fixed at create.
+  Result<UsernsMaps> userns_of(const std::string& name) const {
+    TRY_ASSIGN(auto c, find(name));
+    return c->userns;
+  }
   Result<nlohmann::json> list(const ListOptions& options);
   // Streams the json-file log; with options.follow, keeps streaming until
   // the container stops or hangup_fd (the client's connection) closes.

@@ -34,7 +34,7 @@ class Rollback {
 };
 // The daemon's remapping, unless the container asks for the host's user
 // namespace (--userns host). --privileged needs the host's, as in Docker.
-Result<UsernsMaps> userns_of(const json& hc, const UsernsMaps& remap) {
+Result<UsernsMaps> userns_for_create(const json& hc, const UsernsMaps& remap) {
   if (remap.empty() || hc.value("UsernsMode", "") == "host") return UsernsMaps{};
   TRY_ASSIGN(const bool privileged, security::privileged_of(hc));
   if (privileged)
@@ -99,7 +99,7 @@ Result<CreateResult> ContainerService::create(const std::string& requested_name,
   // range), before anything of the container exists.
   TRY_VOID(resources_of(c->host_config));
   TRY_VOID(security::validate_security(c->host_config, security::held_capabilities()));
-  TRY_ASSIGN(c->userns, userns_of(c->host_config, options_.userns_remap));
+  TRY_ASSIGN(c->userns, userns_for_create(c->host_config, options_.userns_remap));
   if (c->host_config.value("NetworkMode", "") == "host" && !hostname_given) {
     // --net host: the host's name, as Docker gives it.
     char host[256] = {};

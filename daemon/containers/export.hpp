@@ -11,12 +11,18 @@
 
 namespace mydocker::daemon::containers {
 
-// The folders whose union is the container's file system, top first;
+// The folders whose union is the container's file system, top first, and
+// its user namespace's maps (its files are stored in host IDs).
+struct ExportSource {
+  std::vector<std::string> dirs;
+  UsernsMaps userns;
+};
 // 404 "No such container: x".
-Result<std::vector<std::string>> export_dirs(ContainerService& containers, const images::ImageService& images,
-                                             const std::string& name);
+Result<ExportSource> export_source(ContainerService& containers, const images::ImageService& images,
+                                   const std::string& name);
 
-// Their union as a tar stream (whiteouts applied).
-Result<void> write_export(const std::vector<std::string>& dirs, const images::ArchiveSink& sink);
+// Their union as a tar stream (whiteouts applied), owners in the
+// container's own IDs.
+Result<void> write_export(const ExportSource& source, const images::ArchiveSink& sink);
 
 }  // namespace mydocker::daemon::containers

@@ -34,6 +34,12 @@ int shift_one(const char* path, const struct stat* st, int /*type*/, FTW* /*ftw*
 
 }  // namespace
 
+uint32_t container_id_of(const std::vector<libcontainer::spec::IdMapping>& maps, uint32_t host_id) {
+  for (const auto& m : maps)
+    if (host_id >= m.host_id && host_id - m.host_id < m.size) return m.container_id + (host_id - m.host_id);
+  return host_id;
+}
+
 Result<void> shift_owners(const std::string& path, const UsernsMaps& maps) {
   if (maps.empty()) return {};
   t_maps = &maps;

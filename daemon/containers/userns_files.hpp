@@ -20,4 +20,7 @@ struct UsernsMaps {
 // 1000 -> 101000. Unmapped IDs are left as they are.
 Result<void> shift_owners(const std::string& path, const UsernsMaps& maps);
 
+// The container's ID of a host ID (100000 -> 0); unmapped IDs as they are.
+uint32_t container_id_of(const std::vector<libcontainer::spec::IdMapping>& maps, uint32_t host_id);
+
 }  // namespace mydocker::daemon::containers

@@ -72,6 +72,7 @@ std::string join(const std::string& dir, const std::string& name) { return dir.e
 
 struct TarStreamWriter::Impl {
   ArchiveSink sink;
+  OwnerMap owner_map;
   archive* a = nullptr;
   bool opened = false, finished = false, discard = false;
   // First name written for each (device, inode) with several links.
@@ -131,6 +132,12 @@ struct TarStreamWriter::Impl {
     if (S_ISSOCK(st.st_mode)) return {};  // tar has no sockets
     Entry e(archive_entry_new());
     archive_entry_copy_stat(e.get(), &st);
+    if (owner_map) {
+      uint32_t uid = st.st_uid, gid = st.st_gid;
+      owner_map(uid, gid);
+      archive_entry_set_uid(e.get(), uid);
+      archive_entry_set_gid(e.get(), gid);
+    }
     archive_entry_set_pathname(e.get(), name.c_str());
     if (S_ISLNK(st.st_mode)) {
       std::string target(size_t(st.st_size) + 1, '\0');
@@ -270,6 +277,8 @@ Result<void> TarStreamWriter::add_file(const std::string& name, const std::strin
   if (::fstat(fd.get(), &st) != 0) return fail(Error::from_errno(errno, "stat " + path));
   return impl_->write_regular(name, st.st_size, 0644, fd.get());
 }
+
+void TarStreamWriter::set_owner_map(OwnerMap map) { impl_->owner_map = std::move(map); }
 
 Result<void> TarStreamWriter::add_merged_tree(const std::vector<std::string>& dirs_top_first) {
   Masks above;

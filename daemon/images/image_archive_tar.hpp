@@ -33,6 +33,10 @@ class TarStreamWriter {
   // One overlay layer directory as a layer tarball: its whiteouts become
   // the ".wh.<name>" and ".wh..wh..opq" entries of the image format.
   Result<void> add_layer_tree(const std::string& dir);
+  // Owners as the archive should show them (a remapped container's files
+  // back in its own IDs); called on each entry's uid and gid.
+  using OwnerMap = std::function<void(uint32_t& uid, uint32_t& gid)>;
+  void set_owner_map(OwnerMap map);
   // The end-of-archive blocks; nothing may be added after.
   Result<void> finish();
 

@@ -107,3 +107,19 @@ def test_vfs_daemon_shifts_its_copies(request):
         assert p.stdout == "0\n0\nok\n", p.stdout + p.stderr
     finally:
         teardown_daemon(d)
+
+
+def test_export_shows_the_containers_own_ids(remapped, tmp_path):
+    d = remapped
+    cid = d.cli("create", "busybox", "sh", "-c", "touch /mine && chown 1000:1000 /mine", check=True).stdout.strip()
+    try:
+        d.cli("start", "-a", cid, check=True)
+        out = str(tmp_path / "c.tar")
+        d.cli("export", "-o", out, cid, check=True)
+        import tarfile
+        with tarfile.open(out) as t:
+            owners = {m.name.lstrip("./"): (m.uid, m.gid) for m in t.getmembers()}
+        assert owners["mine"] == (1000, 1000), owners.get("mine")
+        assert owners["bin/busybox"] == (0, 0)
+    finally:
+        d.cli("rm", "-f", cid)
