@@ -320,6 +320,9 @@ void enter_user_namespace(const ChildPlan& p) {
   if (n != 1) die(p, ChildStep::UserNamespace, n < 0 ? errno : EPIPE, "uid_map");
   ::close(p.userns_ready);
   ::close(p.userns_go);
+  // Still the host's root, unmapped here: become the namespace's root so
+  // what is made until exec (the pty, the working directory) is its.
+  if (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0) die(p, ChildStep::UserNamespace, errno, "setuid 0");
 }
 
 }  // namespace

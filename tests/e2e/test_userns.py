@@ -123,3 +123,8 @@ def test_export_shows_the_containers_own_ids(remapped, tmp_path):
         assert owners["bin/busybox"] == (0, 0)
     finally:
         d.cli("rm", "-f", cid)
+
+
+def test_terminal_belongs_to_the_containers_root(remapped):
+    p = remapped.cli("run", "--rm", "-t", "busybox", "sh", "-c", "stat -c '%u:%g' $(tty); id -u")
+    assert p.stdout.replace("\r", "") == "0:5\n0\n", p.stdout + p.stderr
