@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config git
       libboost-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-      libseccomp-dev libarchive-dev libssl-dev zlib1g-dev libnl-route-3-dev libnftables-dev
+      libseccomp-dev libarchive-dev libssl-dev zlib1g-dev libnl-route-3-dev libnftables-dev libre2-dev
       libgtest-dev busybox-static python3 python3-pytest curl iproute2 procps nftables
       docker-registry skopeo apache2-utils openssl libzstd-dev)
 missing=()

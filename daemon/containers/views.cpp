@@ -1,12 +1,10 @@
 // GET /containers/{id}/json and GET /containers/json: Docker's shapes.
 #include <algorithm>
-#include <regex>
-
 #include <set>
 
 #include "common/time.hpp"
-
 #include "daemon/containers/container_service.hpp"
+#include "daemon/filter_regex.hpp"
 
 namespace mydocker::daemon::containers {
 
@@ -192,11 +190,8 @@ bool matches_filters(const Container& c, const Filters& filters, const std::stri
       if (key == "status") any |= to_string(c.state.status) == v;
       else if (key == "id") any |= c.id.starts_with(v);
       else if (key == "name") {
-        try {
-          any |= std::regex_search(c.bare_name(), std::regex(v));
-        } catch (const std::regex_error&) {
-          any |= c.bare_name().find(v) != std::string::npos;
-        }
+        // Not a valid expression: matched as plain text.
+        any |= filter_regex_search(v, c.bare_name()).value_or(c.bare_name().find(v) != std::string::npos);
       } else if (key == "exited") any |= c.state.status == Status::Exited && std::to_string(c.state.exit_code) == v;
       else if (key == "ancestor") any |= image_name == v || c.image_id == v || c.image_id.substr(7).starts_with(v);
       else if (key == "network")

@@ -1,7 +1,8 @@
 #include "daemon/networks/network_filters.hpp"
 
 #include <algorithm>
-#include <regex>
+
+#include "daemon/filter_regex.hpp"
 
 namespace mydocker::daemon::networks {
 
@@ -15,11 +16,7 @@ bool predefined(const std::string& name) { return name == "bridge" || name == "h
 // only exactly.
 bool matches(const std::string& pattern, const std::string& value) {
   if (pattern == value) return true;
-  try {
-    return std::regex_search(value, std::regex(pattern));
-  } catch (const std::regex_error&) {
-    return false;
-  }
+  return filter_regex_search(pattern, value).value_or(false);
 }
 
 bool has_label(const json& labels, const std::string& want) {

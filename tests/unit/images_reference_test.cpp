@@ -78,3 +78,28 @@ TEST(TarPaths, CleaningKeepsEntriesInsideTheLayer) {
   EXPECT_FALSE(clean_entry_path("../escape"));
   EXPECT_FALSE(clean_entry_path("a/../../escape"));
 }
+
+// A client's reference of any length is only rejected: std::regex recursed
+// per character and a 200 kB image name in a create body killed the daemon.
+TEST(ImageReferenceGrammar, HugeInputsAreRejectedNotFatal) {
+  using mydocker::daemon::images::parse_reference;
+  EXPECT_FALSE(parse_reference(std::string(200000, 'a')));  // over 255 characters
+  std::string dashed;
+  for (int i = 0; i < 100000; ++i) dashed += "a-";
+  EXPECT_FALSE(parse_reference(dashed + "a"));
+  EXPECT_FALSE(parse_reference("busybox:" + std::string(200000, 'b')));
+  EXPECT_FALSE(parse_reference(std::string(200000, '.') + "/x"));
+}
+
+TEST(ImageReferenceGrammar, ComponentsTagsDomainsAsDocker) {
+  using mydocker::daemon::images::parse_reference;
+  for (const char* ok : {"a", "a.b", "a_b", "a__b", "a---b", "a-b.c_d__e", "localhost:5000/x", "my.reg-1.io/a/b:t",
+                         "[::1]:5000/x", "x:_t", "x:T.1-", "127.0.0.1:5000/a/b@sha256:" 
+                         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})
+    EXPECT_TRUE(parse_reference(ok)) << ok;
+  for (const char* bad : {"-a", "a-", "a..b", "a___b", "a._b", ".a", "x:-t", "x:.t", "reg-.io/a", "-reg.io/a",
+                          "reg.io:/a", "reg.io:5x/a", "[]/a", "[zz]/a", "x@sha256:abc", "a//b", "a/"})
+    EXPECT_FALSE(parse_reference(bad)) << bad;
+  EXPECT_FALSE(parse_reference(std::string("x:") + std::string(129, 't')));
+  EXPECT_TRUE(parse_reference(std::string("x:") + std::string(128, 't')));
+}
